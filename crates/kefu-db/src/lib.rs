@@ -1,1 +1,204 @@
-//! placeholder
+//! Storage of kefu behind one repository trait, with a SQLite and a
+//! PostgreSQL implementation (crates `kefu-db-sqlite`, `kefu-db-postgres`)
+//! that share their SQL through [`sql_repository!`] and one contract test
+//! suite ([`contract`]).
+//!
+//! Storage keeps the records as imported and, per (store, buyer)
+//! conversation, the KPI facts of `kefu-kpi`, recomputed for the
+//! conversations an import touches, in the same transaction.
+
+pub mod contract;
+pub mod conversation;
+mod sql;
+
+use async_trait::async_trait;
+use kefu_domain::{Message, Order, Rating, StoreSettings};
+use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
+
+pub use anyhow::Result;
+
+/// What adding one batch of records did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddOutcome {
+    /// New records stored, or known orders and ratings replaced.
+    pub imported: u64,
+    /// Records already known with the same content.
+    pub unchanged: u64,
+    /// Messages whose id was known with other content (skipped), as
+    /// (store, message_id).
+    pub conflicts: Vec<(String, String)>,
+}
+
+impl AddOutcome {
+    /// Adds another batch's outcome to this one.
+    pub fn absorb(&mut self, o: AddOutcome) {
+        self.imported += o.imported;
+        self.unchanged += o.unchanged;
+        self.conflicts.extend(o.conflicts);
+    }
+}
+
+/// How many rows each table holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableCounts {
+    /// Stores.
+    pub stores: i64,
+    /// Messages.
+    pub messages: i64,
+    /// Orders.
+    pub orders: i64,
+    /// Ratings.
+    pub ratings: i64,
+    /// (store, buyer) conversations.
+    pub conversations: i64,
+    /// KPI fact rows.
+    pub facts: i64,
+}
+
+/// The storage of kefu. Every implementation passes [`contract`].
+#[async_trait]
+pub trait Repository: Send + Sync {
+    /// Every store with its settings, by code.
+    async fn stores(&self) -> Result<Vec<(String, StoreSettings)>>;
+    /// One store's settings, `None` when the store is unknown.
+    async fn store(&self, code: &str) -> Result<Option<StoreSettings>>;
+    /// Creates or changes a store's settings and recomputes its figures.
+    async fn save_store(&self, code: &str, settings: &StoreSettings) -> Result<()>;
+    /// Starts an import: nothing it adds is visible until
+    /// [`ImportTx::commit`], and everything is as before after
+    /// [`ImportTx::rollback`], a drop or a crash.
+    async fn begin_import(&self) -> Result<Box<dyn ImportTx>>;
+    /// Totals of the KPI facts per group, unsorted.
+    async fn kpi(&self, grouping: Grouping, filter: &Filter) -> Result<Vec<(GroupKey, Totals)>>;
+    /// Row counts, for summaries and tests.
+    async fn counts(&self) -> Result<TableCounts>;
+}
+
+/// One import in progress: a database transaction.
+#[async_trait]
+pub trait ImportTx: Send {
+    /// Adds messages: new ones are stored; known ids are skipped, as
+    /// conflicts when their content differs.
+    async fn add_messages(&mut self, batch: &[Message]) -> Result<AddOutcome>;
+    /// Adds orders: a known (store, order_id) is replaced when it changed.
+    async fn add_orders(&mut self, batch: &[Order]) -> Result<AddOutcome>;
+    /// Adds ratings: a known (store, buyer, agent, rated_at) gets the new
+    /// score.
+    async fn add_ratings(&mut self, batch: &[Rating]) -> Result<AddOutcome>;
+    /// Recomputes the facts of every conversation touched, then commits.
+    /// Returns how many conversations were recomputed.
+    async fn commit(self: Box<Self>) -> Result<u64>;
+    /// Discards everything added.
+    async fn rollback(self: Box<Self>) -> Result<()>;
+}
+
+/// Settings as stored: a JSON object of the settings' text values.
+pub fn settings_to_json(s: &StoreSettings) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = s
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// Settings from their stored JSON; unknown or bad keys are an error.
+pub fn settings_from_json(text: &str) -> Result<StoreSettings> {
+    let mut s = StoreSettings::default();
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    if let Some(map) = v.as_object() {
+        for (k, v) in map {
+            s.set(k, v.as_str().unwrap_or_default())?;
+        }
+    }
+    Ok(s)
+}
+
+/// The SQL of a KPI query over `kpi_facts` (placeholders `$1…` for from,
+/// to and store, in that order, each only when the filter has it). Columns:
+/// store, agent, day, hour (NULL when not grouped), the counters' sums,
+/// then the distinct buyers per flag.
+pub fn kpi_select(g: Grouping, filter: &Filter) -> String {
+    use kefu_kpi::{Counter, Flag};
+    let mut cols = vec![
+        if g.store { "s.code" } else { "NULL" }.to_string(),
+        if g.agent { "f.agent" } else { "NULL" }.to_string(),
+        if g.date { "f.day" } else { "NULL" }.to_string(),
+        if g.hour { "f.hour" } else { "NULL" }.to_string(),
+    ];
+    cols[0] = format!("CAST({} AS TEXT)", cols[0]);
+    cols[1] = format!("CAST({} AS TEXT)", cols[1]);
+    cols[2] = format!("CAST({} AS BIGINT)", cols[2]);
+    cols[3] = format!("CAST({} AS BIGINT)", cols[3]);
+    for c in Counter::ALL {
+        cols.push(format!("CAST(SUM(f.{}) AS BIGINT)", c.column()));
+    }
+    for fl in Flag::ALL {
+        cols.push(format!(
+            "COUNT(DISTINCT CASE WHEN (f.flags & {}) <> 0 THEN f.conv_id END)",
+            fl as u8
+        ));
+    }
+    let mut wheres = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if filter.from.is_some() {
+        wheres.push(format!("f.day >= {}", next()));
+    }
+    if filter.to.is_some() {
+        wheres.push(format!("f.day <= {}", next()));
+    }
+    if filter.store.is_some() {
+        wheres.push(format!("s.code = {}", next()));
+    }
+    let mut groups = Vec::new();
+    for (on, col) in [
+        (g.store, "s.code"),
+        (g.agent, "f.agent"),
+        (g.date, "f.day"),
+        (g.hour, "f.hour"),
+    ] {
+        if on {
+            groups.push(col);
+        }
+    }
+    let mut sql = format!(
+        "SELECT {} FROM kpi_facts f JOIN stores s ON s.id = f.store_id",
+        cols.join(", ")
+    );
+    if !wheres.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wheres.join(" AND "));
+    }
+    if !groups.is_empty() {
+        sql.push_str(" GROUP BY ");
+        sql.push_str(&groups.join(", "));
+    } else {
+        sql.push_str(" HAVING COUNT(*) > 0");
+    }
+    sql
+}
+
+/// The group key of a KPI query's row.
+pub fn group_key(
+    g: Grouping,
+    store: Option<String>,
+    agent: Option<String>,
+    day: Option<i64>,
+    hour: Option<i64>,
+) -> GroupKey {
+    use kefu_kpi::aggregate::AgentKey;
+    GroupKey {
+        store: if g.store { store } else { None },
+        agent: match (g.agent, agent) {
+            (false, _) => AgentKey::NotGrouped,
+            (true, Some(a)) => AgentKey::Named(a),
+            (true, None) => AgentKey::Null,
+        },
+        day: if g.date { day.map(|d| d as i32) } else { None },
+        hour: if g.hour { hour.map(|h| h as u8) } else { None },
+    }
+}

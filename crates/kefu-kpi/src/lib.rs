@@ -15,12 +15,14 @@
 
 pub mod aggregate;
 pub mod compute;
+pub mod dataset;
 pub mod facts;
 pub mod input;
 pub mod report;
 
 pub use aggregate::{Aggregator, Filter, GroupKey, Grouping};
 pub use compute::conversation_facts;
+pub use dataset::Dataset;
 pub use facts::{Counter, Fact, Flag, Totals};
 pub use input::{Msg, OrderIn, Params, RatingIn, Role};
 pub use report::{Figure, Row, Value};

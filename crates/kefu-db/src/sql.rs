@@ -1,0 +1,478 @@
+//! The SQL both backends share, as a macro expanded once per backend with
+//! its concrete sqlx types: one text of the queries, two compiled
+//! implementations, no generic trait-bound maze.
+
+/// Implements [`crate::Repository`] for `$repo` (a struct with a field
+/// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
+///
+/// The schema the queries expect is in each backend's migrations: tables
+/// `stores`, `conversations`, `messages`, `orders`, `ratings`, `kpi_facts`.
+#[macro_export]
+macro_rules! sql_repository {
+    ($repo:ident, $tx:ident, $db:ty) => {
+        /// An import in progress: one database transaction.
+        pub struct $tx {
+            tx: ::sqlx::Transaction<'static, $db>,
+            stores: ::std::collections::HashMap<String, i64>,
+            convs: ::std::collections::HashMap<(i64, String), i64>,
+            touched: ::std::collections::BTreeSet<i64>,
+        }
+
+        const ROWS_PER_STATEMENT: usize = 1000;
+        const CONVS_PER_RECOMPUTE: usize = 500;
+
+        impl $tx {
+            async fn store_id(&mut self, code: &str) -> ::anyhow::Result<i64> {
+                if let Some(id) = self.stores.get(code) {
+                    return Ok(*id);
+                }
+                let found: Option<i64> = ::sqlx::query_scalar("SELECT id FROM stores WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                let id = match found {
+                    Some(id) => id,
+                    None => {
+                        let json = $crate::settings_to_json(&::kefu_domain::StoreSettings::default());
+                        ::sqlx::query_scalar("INSERT INTO stores (code, settings) VALUES ($1, $2) RETURNING id")
+                            .bind(code)
+                            .bind(json)
+                            .fetch_one(&mut *self.tx)
+                            .await?
+                    }
+                };
+                self.stores.insert(code.to_string(), id);
+                Ok(id)
+            }
+
+            /// The (store id, conversation id) of each (store, buyer).
+            async fn resolve(&mut self, keys: &[(&str, &str)]) -> ::anyhow::Result<Vec<(i64, i64)>> {
+                let mut with_store = Vec::with_capacity(keys.len());
+                for (store, buyer) in keys {
+                    with_store.push((self.store_id(store).await?, *buyer));
+                }
+                let mut missing: Vec<(i64, &str)> =
+                    with_store.iter().filter(|(s, b)| !self.convs.contains_key(&(*s, b.to_string()))).copied().collect();
+                missing.sort();
+                missing.dedup();
+                for chunk in missing.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO conversations (store_id, buyer) ");
+                    qb.push_values(chunk, |mut b, (s, buyer)| {
+                        b.push_bind(*s).push_bind(*buyer);
+                    });
+                    qb.push(" ON CONFLICT (store_id, buyer) DO UPDATE SET buyer = excluded.buyer RETURNING id, store_id, buyer");
+                    let rows: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for (id, s, b) in rows {
+                        self.convs.insert((s, b), id);
+                    }
+                }
+                Ok(with_store
+                    .iter()
+                    .map(|(s, b)| (*s, self.convs.get(&(*s, b.to_string())).copied().unwrap_or_default()))
+                    .collect())
+            }
+        }
+
+        #[::async_trait::async_trait]
+        impl $crate::ImportTx for $tx {
+            async fn add_messages(&mut self, batch: &[::kefu_domain::Message]) -> ::anyhow::Result<$crate::AddOutcome> {
+                use $crate::conversation::{kind_code, sender_code};
+                let mut out = $crate::AddOutcome::default();
+                let keys: Vec<(&str, &str)> = batch.iter().map(|m| (m.store.as_str(), m.buyer.as_str())).collect();
+                let ids = self.resolve(&keys).await?;
+                // The first of equal ids in the batch is the one offered.
+                let mut first: ::std::collections::HashMap<(i64, &str), usize> = Default::default();
+                let mut offered = Vec::new();
+                for (i, m) in batch.iter().enumerate() {
+                    match first.get(&(ids[i].0, m.message_id.as_str())) {
+                        Some(&j) => {
+                            if same_message(&batch[j], m) {
+                                out.unchanged += 1;
+                            } else {
+                                out.conflicts.push((m.store.clone(), m.message_id.clone()));
+                            }
+                        }
+                        None => {
+                            first.insert((ids[i].0, m.message_id.as_str()), i);
+                            offered.push(i);
+                        }
+                    }
+                }
+                for chunk in offered.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
+                    );
+                    qb.push_values(chunk, |mut b, &i| {
+                        let m = &batch[i];
+                        b.push_bind(ids[i].1)
+                            .push_bind(ids[i].0)
+                            .push_bind(m.message_id.as_str())
+                            .push_bind(sender_code(m.sender))
+                            .push_bind(m.agent.as_deref())
+                            .push_bind(m.sent_at.to_text())
+                            .push_bind(m.content.as_str())
+                            .push_bind(kind_code(m.kind));
+                    });
+                    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING RETURNING store_id, message_id");
+                    let inserted: ::std::collections::HashSet<(i64, String)> =
+                        qb.build_query_as::<(i64, String)>().fetch_all(&mut *self.tx).await?.into_iter().collect();
+                    out.imported += inserted.len() as u64;
+                    let mut known = Vec::new();
+                    for &i in chunk {
+                        if inserted.contains(&(ids[i].0, batch[i].message_id.clone())) {
+                            self.touched.insert(ids[i].1);
+                        } else {
+                            known.push(i);
+                        }
+                    }
+                    for &i in &known {
+                        let m = &batch[i];
+                        let row: Option<(i64, i64, Option<String>, String, String, i64)> = ::sqlx::query_as(
+                            "SELECT conv_id, sender, agent, sent_at, content, kind FROM messages \
+                             WHERE store_id = $1 AND message_id = $2",
+                        )
+                        .bind(ids[i].0)
+                        .bind(m.message_id.as_str())
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                        let same = row.is_some_and(|(conv, sender, agent, sent_at, content, kind)| {
+                            conv == ids[i].1
+                                && sender == sender_code(m.sender)
+                                && agent == m.agent
+                                && sent_at == m.sent_at.to_text()
+                                && content == m.content
+                                && kind == kind_code(m.kind)
+                        });
+                        if same {
+                            out.unchanged += 1;
+                        } else {
+                            out.conflicts.push((m.store.clone(), m.message_id.clone()));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn add_orders(&mut self, batch: &[::kefu_domain::Order]) -> ::anyhow::Result<$crate::AddOutcome> {
+                let mut out = $crate::AddOutcome::default();
+                let keys: Vec<(&str, &str)> = batch.iter().map(|o| (o.store.as_str(), o.buyer.as_str())).collect();
+                let ids = self.resolve(&keys).await?;
+                // The last of equal ids in the batch replaces the others.
+                let mut last: ::std::collections::HashMap<(i64, &str), usize> = Default::default();
+                for (i, o) in batch.iter().enumerate() {
+                    if last.insert((ids[i].0, o.order_id.as_str()), i).is_some() {
+                        out.unchanged += 1;
+                    }
+                }
+                let mut offered: Vec<usize> = last.into_values().collect();
+                offered.sort_unstable();
+                for chunk in offered.chunks(ROWS_PER_STATEMENT) {
+                    // Conversations of known orders, in case the buyer changed.
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT conv_id FROM orders WHERE (store_id, order_id) IN (VALUES ",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for &i in chunk {
+                        sep.push("(");
+                        sep.push_bind_unseparated(ids[i].0);
+                        sep.push_unseparated(", ");
+                        sep.push_bind_unseparated(batch[i].order_id.as_str());
+                        sep.push_unseparated(")");
+                    }
+                    qb.push(")");
+                    let before: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO orders (conv_id, store_id, order_id, created_at, paid_at, amount_fen, \
+                         refund_fen, refunded_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, &i| {
+                        let o = &batch[i];
+                        b.push_bind(ids[i].1)
+                            .push_bind(ids[i].0)
+                            .push_bind(o.order_id.as_str())
+                            .push_bind(o.created_at.to_text())
+                            .push_bind(o.paid_at.map(|t| t.to_text()))
+                            .push_bind(o.amount.0)
+                            .push_bind(o.refund_amount.map(|f| f.0))
+                            .push_bind(o.refunded_at.map(|t| t.to_text()));
+                    });
+                    qb.push(
+                        " ON CONFLICT (store_id, order_id) DO UPDATE SET conv_id = excluded.conv_id, \
+                         created_at = excluded.created_at, paid_at = excluded.paid_at, \
+                         amount_fen = excluded.amount_fen, refund_fen = excluded.refund_fen, \
+                         refunded_at = excluded.refunded_at \
+                         WHERE orders.conv_id IS DISTINCT FROM excluded.conv_id \
+                         OR orders.created_at IS DISTINCT FROM excluded.created_at \
+                         OR orders.paid_at IS DISTINCT FROM excluded.paid_at \
+                         OR orders.amount_fen IS DISTINCT FROM excluded.amount_fen \
+                         OR orders.refund_fen IS DISTINCT FROM excluded.refund_fen \
+                         OR orders.refunded_at IS DISTINCT FROM excluded.refunded_at \
+                         RETURNING conv_id",
+                    );
+                    let changed: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
+                    out.imported += changed.len() as u64;
+                    out.unchanged += (chunk.len() - changed.len()) as u64;
+                    if !changed.is_empty() {
+                        self.touched.extend(changed);
+                        // A changed order may have moved away from a conversation.
+                        self.touched.extend(before);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn add_ratings(&mut self, batch: &[::kefu_domain::Rating]) -> ::anyhow::Result<$crate::AddOutcome> {
+                let mut out = $crate::AddOutcome::default();
+                let keys: Vec<(&str, &str)> = batch.iter().map(|r| (r.store.as_str(), r.buyer.as_str())).collect();
+                let ids = self.resolve(&keys).await?;
+                let mut last: ::std::collections::HashMap<(i64, &str, String), usize> = Default::default();
+                for (i, r) in batch.iter().enumerate() {
+                    if last.insert((ids[i].1, r.agent.as_str(), r.rated_at.to_text()), i).is_some() {
+                        out.unchanged += 1;
+                    }
+                }
+                let mut offered: Vec<usize> = last.into_values().collect();
+                offered.sort_unstable();
+                for chunk in offered.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb =
+                        ::sqlx::QueryBuilder::<$db>::new("INSERT INTO ratings (conv_id, store_id, agent, rated_at, score) ");
+                    qb.push_values(chunk, |mut b, &i| {
+                        let r = &batch[i];
+                        b.push_bind(ids[i].1)
+                            .push_bind(ids[i].0)
+                            .push_bind(r.agent.as_str())
+                            .push_bind(r.rated_at.to_text())
+                            .push_bind(i64::from(r.score));
+                    });
+                    qb.push(
+                        " ON CONFLICT (conv_id, agent, rated_at) DO UPDATE SET score = excluded.score \
+                         WHERE ratings.score <> excluded.score RETURNING conv_id",
+                    );
+                    let changed: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
+                    out.imported += changed.len() as u64;
+                    out.unchanged += (chunk.len() - changed.len()) as u64;
+                    self.touched.extend(changed);
+                }
+                Ok(out)
+            }
+
+            async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
+                let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
+                recompute(&mut self.tx, &touched).await?;
+                self.tx.commit().await?;
+                Ok(touched.len() as u64)
+            }
+
+            async fn rollback(self: Box<Self>) -> ::anyhow::Result<()> {
+                self.tx.rollback().await?;
+                Ok(())
+            }
+        }
+
+        fn same_message(a: &::kefu_domain::Message, b: &::kefu_domain::Message) -> bool {
+            a.buyer == b.buyer
+                && a.sender == b.sender
+                && a.agent == b.agent
+                && a.sent_at == b.sent_at
+                && a.content == b.content
+                && a.kind == b.kind
+        }
+
+        /// Recomputes and stores the facts of conversations, in the
+        /// transaction.
+        async fn recompute(tx: &mut ::sqlx::Transaction<'static, $db>, convs: &[i64]) -> ::anyhow::Result<()> {
+            use $crate::conversation::{MessageRow, OrderRow, RatingRow};
+            use ::std::collections::HashMap;
+            if convs.is_empty() {
+                return Ok(());
+            }
+            let mut stores: HashMap<i64, (::kefu_kpi::Params, Vec<String>)> = HashMap::new();
+            let rows: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores").fetch_all(&mut **tx).await?;
+            for (id, json) in rows {
+                let s = $crate::settings_from_json(&json)?;
+                let p = ::kefu_kpi::Params::new(&s).map_err(::anyhow::Error::msg)?;
+                stores.insert(id, (p, s.auto_reply_prefixes));
+            }
+            let any_prefixes = stores.values().any(|(_, p)| !p.is_empty());
+            let content = if any_prefixes { "content" } else { "''" };
+            for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
+                let list = |prefix: &str| {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(prefix);
+                    let mut sep = qb.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(*c);
+                    }
+                    qb.push(")");
+                    qb
+                };
+                let conv_store: HashMap<i64, i64> = list("SELECT id, store_id FROM conversations WHERE id IN (")
+                    .build_query_as::<(i64, i64)>()
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let mut msgs: HashMap<i64, Vec<MessageRow>> = HashMap::new();
+                let sql = format!(
+                    "SELECT conv_id, seq, sender, kind, agent, sent_at, {content} FROM messages WHERE conv_id IN ("
+                );
+                let rows: Vec<(i64, i64, i64, i64, Option<String>, String, String)> =
+                    list(&sql).build_query_as().fetch_all(&mut **tx).await?;
+                for (conv, seq, sender, kind, agent, sent_at, content) in rows {
+                    msgs.entry(conv).or_default().push(MessageRow { seq, sender, kind, agent, sent_at, content });
+                }
+                let mut orders: HashMap<i64, Vec<OrderRow>> = HashMap::new();
+                let rows: Vec<(i64, String, Option<String>, i64)> =
+                    list("SELECT conv_id, created_at, paid_at, amount_fen FROM orders WHERE conv_id IN (")
+                        .build_query_as()
+                        .fetch_all(&mut **tx)
+                        .await?;
+                for (conv, created_at, paid_at, amount_fen) in rows {
+                    orders.entry(conv).or_default().push(OrderRow { created_at, paid_at, amount_fen });
+                }
+                let mut ratings: HashMap<i64, Vec<RatingRow>> = HashMap::new();
+                let rows: Vec<(i64, i64, String, String, i64)> =
+                    list("SELECT conv_id, seq, agent, rated_at, score FROM ratings WHERE conv_id IN (")
+                        .build_query_as()
+                        .fetch_all(&mut **tx)
+                        .await?;
+                for (conv, seq, agent, rated_at, score) in rows {
+                    ratings.entry(conv).or_default().push(RatingRow { seq, agent, rated_at, score });
+                }
+                list("DELETE FROM kpi_facts WHERE conv_id IN (").build().execute(&mut **tx).await?;
+                let mut facts: Vec<(i64, i64, $crate::conversation::NamedFact)> = Vec::new();
+                for conv in chunk {
+                    let Some(store) = conv_store.get(conv) else { continue };
+                    let Some((params, prefixes)) = stores.get(store) else { continue };
+                    let empty = Vec::new();
+                    let computed = $crate::conversation::facts(
+                        params,
+                        prefixes,
+                        msgs.get(conv).unwrap_or(&empty),
+                        orders.get(conv).map_or(&[][..], |v| &v[..]),
+                        ratings.get(conv).map_or(&[][..], |v| &v[..]),
+                    )?;
+                    facts.extend(computed.into_iter().map(|f| (*store, *conv, f)));
+                }
+                for part in facts.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO kpi_facts (store_id, conv_id, agent, day, hour, flags");
+                    for c in ::kefu_kpi::Counter::ALL {
+                        qb.push(", ").push(c.column());
+                    }
+                    qb.push(") ");
+                    qb.push_values(part, |mut b, (store, conv, f)| {
+                        b.push_bind(*store)
+                            .push_bind(*conv)
+                            .push_bind(f.agent.clone())
+                            .push_bind(i64::from(f.fact.day))
+                            .push_bind(i64::from(f.fact.hour))
+                            .push_bind(i64::from(f.fact.flags));
+                        for v in f.fact.counts {
+                            b.push_bind(v);
+                        }
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+            }
+            Ok(())
+        }
+
+        #[::async_trait::async_trait]
+        impl $crate::Repository for $repo {
+            async fn stores(&self) -> ::anyhow::Result<Vec<(String, ::kefu_domain::StoreSettings)>> {
+                let rows: Vec<(String, String)> =
+                    ::sqlx::query_as("SELECT code, settings FROM stores ORDER BY code").fetch_all(&self.pool).await?;
+                rows.into_iter().map(|(c, s)| Ok((c, $crate::settings_from_json(&s)?))).collect()
+            }
+
+            async fn store(&self, code: &str) -> ::anyhow::Result<Option<::kefu_domain::StoreSettings>> {
+                let row: Option<String> = ::sqlx::query_scalar("SELECT settings FROM stores WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|s| $crate::settings_from_json(&s)).transpose()
+            }
+
+            async fn save_store(&self, code: &str, settings: &::kefu_domain::StoreSettings) -> ::anyhow::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let json = $crate::settings_to_json(settings);
+                let id: i64 = ::sqlx::query_scalar(
+                    "INSERT INTO stores (code, settings) VALUES ($1, $2) \
+                     ON CONFLICT (code) DO UPDATE SET settings = excluded.settings RETURNING id",
+                )
+                .bind(code)
+                .bind(json)
+                .fetch_one(&mut *tx)
+                .await?;
+                let convs: Vec<i64> = ::sqlx::query_scalar("SELECT id FROM conversations WHERE store_id = $1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                recompute(&mut tx, &convs).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn begin_import(&self) -> ::anyhow::Result<Box<dyn $crate::ImportTx>> {
+                let tx = self.pool.begin().await?;
+                Ok(Box::new($tx {
+                    tx,
+                    stores: Default::default(),
+                    convs: Default::default(),
+                    touched: Default::default(),
+                }))
+            }
+
+            async fn kpi(
+                &self,
+                grouping: ::kefu_kpi::Grouping,
+                filter: &::kefu_kpi::Filter,
+            ) -> ::anyhow::Result<Vec<(::kefu_kpi::GroupKey, ::kefu_kpi::Totals)>> {
+                use ::sqlx::Row as _;
+                let sql = $crate::kpi_select(grouping, filter);
+                let mut q = ::sqlx::query(&sql);
+                if let Some(from) = filter.from {
+                    q = q.bind(i64::from(from));
+                }
+                if let Some(to) = filter.to {
+                    q = q.bind(i64::from(to));
+                }
+                if let Some(store) = &filter.store {
+                    q = q.bind(store.as_str());
+                }
+                let rows = q.fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let store: Option<String> = row.try_get(0)?;
+                    let agent: Option<String> = row.try_get(1)?;
+                    let day: Option<i64> = row.try_get(2)?;
+                    let hour: Option<i64> = row.try_get(3)?;
+                    let mut t = ::kefu_kpi::Totals::default();
+                    for i in 0..t.counts.len() {
+                        t.counts[i] = row.try_get::<Option<i64>, _>(4 + i)?.unwrap_or(0);
+                    }
+                    for i in 0..t.buyers.len() {
+                        t.buyers[i] = row.try_get::<i64, _>(4 + t.counts.len() + i)?;
+                    }
+                    let key = $crate::group_key(grouping, store, agent, day, hour);
+                    out.push((key, t));
+                }
+                Ok(out)
+            }
+
+            async fn counts(&self) -> ::anyhow::Result<$crate::TableCounts> {
+                let mut c = $crate::TableCounts::default();
+                for (table, slot) in [
+                    ("stores", &mut c.stores),
+                    ("messages", &mut c.messages),
+                    ("orders", &mut c.orders),
+                    ("ratings", &mut c.ratings),
+                    ("conversations", &mut c.conversations),
+                    ("kpi_facts", &mut c.facts),
+                ] {
+                    *slot = ::sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
+                }
+                Ok(c)
+            }
+        }
+    };
+}

@@ -1,0 +1,260 @@
+//! A whole data set in memory (the CLI's file mode, and the oracle of the
+//! storage tests): records in, KPI totals out, with no database.
+
+use crate::aggregate::{Aggregator, Filter, GroupKey, Grouping};
+use crate::compute::conversation_facts;
+use crate::facts::{Fact, Totals};
+use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
+use kefu_domain::{Message, Order, Rating, StoreSettings};
+use std::collections::HashMap;
+
+/// Interns strings as dense ids.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+}
+
+/// Stores with their engine parameters.
+struct StoreInfo {
+    params: Params,
+    prefixes: Vec<String>,
+}
+
+/// Records of many stores held in memory, grouped into conversations.
+pub struct Dataset {
+    settings: HashMap<String, StoreSettings>,
+    stores: Vec<StoreInfo>,
+    store_ids: Interner,
+    agents: Interner,
+    /// (store id, buyer) → conversation id.
+    convs: HashMap<(u32, String), u32>,
+    conv_store: Vec<u32>,
+    messages: Vec<(u32, Msg)>,
+    orders: Vec<(u32, OrderIn)>,
+    ratings: Vec<(u32, RatingIn)>,
+    seq: u64,
+}
+
+impl Dataset {
+    /// An empty data set; stores not in `settings` use the defaults.
+    pub fn new(settings: HashMap<String, StoreSettings>) -> Dataset {
+        Dataset {
+            settings,
+            stores: Vec::new(),
+            store_ids: Interner::default(),
+            agents: Interner::default(),
+            convs: HashMap::new(),
+            conv_store: Vec::new(),
+            messages: Vec::new(),
+            orders: Vec::new(),
+            ratings: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    fn conv(&mut self, store: &str, buyer: &str) -> Result<u32, String> {
+        let sid = self.store_ids.id(store);
+        if sid as usize == self.stores.len() {
+            let s = self.settings.get(store).cloned().unwrap_or_default();
+            let params = Params::new(&s).map_err(|e| format!("store {store}: {e}"))?;
+            self.stores.push(StoreInfo {
+                params,
+                prefixes: s.auto_reply_prefixes,
+            });
+        }
+        if let Some(c) = self.convs.get(&(sid, buyer.to_string())) {
+            return Ok(*c);
+        }
+        let c = self.conv_store.len() as u32;
+        self.conv_store.push(sid);
+        self.convs.insert((sid, buyer.to_string()), c);
+        Ok(c)
+    }
+
+    /// Adds a message, in order of arrival.
+    pub fn add_message(&mut self, m: &Message) -> Result<(), String> {
+        let c = self.conv(&m.store, &m.buyer)?;
+        let info = &self.stores[self.conv_store[c as usize] as usize];
+        let role = Role::of(m.sender, m.kind, &m.content, &info.prefixes);
+        let at = info.params.clock.to_utc_ms(m.sent_at);
+        let agent = m.agent.as_deref().map(|a| self.agents.id(a));
+        self.seq += 1;
+        self.messages.push((
+            c,
+            Msg {
+                at,
+                seq: self.seq,
+                role,
+                agent,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Adds an order.
+    pub fn add_order(&mut self, o: &Order) -> Result<(), String> {
+        let c = self.conv(&o.store, &o.buyer)?;
+        let clock = &self.stores[self.conv_store[c as usize] as usize]
+            .params
+            .clock;
+        let order = OrderIn {
+            created: clock.to_utc_ms(o.created_at),
+            paid: o.paid_at.map(|t| clock.to_utc_ms(t)),
+            amount: o.amount.0,
+        };
+        self.orders.push((c, order));
+        Ok(())
+    }
+
+    /// Adds a rating, in order of arrival.
+    pub fn add_rating(&mut self, r: &Rating) -> Result<(), String> {
+        let c = self.conv(&r.store, &r.buyer)?;
+        let at = self.stores[self.conv_store[c as usize] as usize]
+            .params
+            .clock
+            .to_utc_ms(r.rated_at);
+        let agent = self.agents.id(&r.agent);
+        self.seq += 1;
+        self.ratings.push((
+            c,
+            RatingIn {
+                at,
+                seq: self.seq,
+                agent,
+                score: r.score,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Number of messages held.
+    pub fn message_count(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// The totals of a query, sorted by group, computed on `threads`
+    /// threads.
+    pub fn query(
+        mut self,
+        grouping: Grouping,
+        filter: Filter,
+        threads: usize,
+    ) -> Vec<(GroupKey, Totals)> {
+        let store_filter = filter
+            .store
+            .as_ref()
+            .map(|s| self.store_ids.ids.get(s).copied());
+        self.messages
+            .sort_unstable_by_key(|(c, m)| (*c, m.at, m.seq));
+        self.orders.sort_unstable_by_key(|(c, _)| *c);
+        self.ratings.sort_unstable_by_key(|(c, _)| *c);
+        let n_conv = self.conv_store.len();
+        let m_ranges = ranges_of(&self.messages, n_conv);
+        let o_ranges = ranges_of(&self.orders, n_conv);
+        let r_ranges = ranges_of(&self.ratings, n_conv);
+        let threads = threads.max(1);
+        let per = n_conv.div_ceil(threads).max(1);
+        let (messages, orders, ratings, conv_store) = (
+            &self.messages,
+            &self.orders,
+            &self.ratings,
+            &self.conv_store,
+        );
+        let params: Vec<Params> = self.stores.iter().map(|s| s.params.clone()).collect();
+        let partials: Vec<Aggregator> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (m_ranges, o_ranges, r_ranges) = (&m_ranges, &o_ranges, &r_ranges);
+                    let (grouping, filter) = (grouping, filter.clone());
+                    // A clock caches offsets in a Cell: each thread has its own.
+                    let params = params.clone();
+                    scope.spawn(move || {
+                        let mut agg = Aggregator::new(grouping, filter);
+                        let mut buf: Vec<Msg> = Vec::new();
+                        let mut ords: Vec<OrderIn> = Vec::new();
+                        let mut rats: Vec<RatingIn> = Vec::new();
+                        for c in (t * per)..((t + 1) * per).min(n_conv) {
+                            let store = conv_store[c];
+                            if let Some(want) = store_filter
+                                && want != Some(store)
+                            {
+                                continue;
+                            }
+                            let p = &params[store as usize];
+                            buf.clear();
+                            buf.extend(
+                                messages[m_ranges[c].0..m_ranges[c].1]
+                                    .iter()
+                                    .map(|(_, m)| *m),
+                            );
+                            ords.clear();
+                            ords.extend(
+                                orders[o_ranges[c].0..o_ranges[c].1].iter().map(|(_, o)| *o),
+                            );
+                            rats.clear();
+                            rats.extend(
+                                ratings[r_ranges[c].0..r_ranges[c].1]
+                                    .iter()
+                                    .map(|(_, r)| *r),
+                            );
+                            let facts: Vec<Fact> = conversation_facts(&mut buf, &ords, &rats, p);
+                            agg.add_conversation(store, &facts);
+                        }
+                        agg
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut total = Aggregator::new(grouping, filter);
+        for p in partials {
+            total.merge(p);
+        }
+        let stores = &self.store_ids.names;
+        let agents = &self.agents.names;
+        total.finish(
+            |s| stores[s as usize].clone(),
+            |a| agents[a as usize].clone(),
+        )
+    }
+}
+
+/// For records sorted by conversation, each conversation's index range.
+fn ranges_of<T>(v: &[(u32, T)], n_conv: usize) -> Vec<(usize, usize)> {
+    conv_ranges(v.iter().map(|(c, _)| *c), n_conv)
+}
+
+fn conv_ranges(convs: impl Iterator<Item = u32>, n_conv: usize) -> Vec<(usize, usize)> {
+    let mut out = vec![(0usize, 0usize); n_conv];
+    let mut i = 0usize;
+    let mut last: Option<u32> = None;
+    let mut start = 0usize;
+    for c in convs {
+        if last != Some(c) {
+            if let Some(l) = last {
+                out[l as usize] = (start, i);
+            }
+            start = i;
+            last = Some(c);
+        }
+        i += 1;
+    }
+    if let Some(l) = last {
+        out[l as usize] = (start, i);
+    }
+    // Conversations without records of this kind get empty ranges.
+    out
+}
