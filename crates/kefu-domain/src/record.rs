@@ -223,24 +223,23 @@ pub fn money(field: &'static str, value: &str) -> Result<Fen, FieldError> {
 impl Message {
     /// Builds a message from its text fields, checking every rule of §1.
     /// Fields are given by their spec names; absent ones are `None`.
-    pub fn from_fields(
-        get: impl Fn(&'static str) -> Option<String>,
+    pub fn from_fields<'a>(
+        get: impl Fn(&'static str) -> Option<&'a str>,
     ) -> Result<Message, FieldError> {
-        let g = |f: &'static str| get(f);
-        let store = required("store", g("store").as_deref())?;
-        let message_id = required("message_id", g("message_id").as_deref())?;
-        let buyer = required("buyer", g("buyer").as_deref())?;
-        let sender = Sender::parse(g("sender").as_deref().unwrap_or(""))?;
-        let agent = optional(g("agent").as_deref());
-        let sent_at = required_time("sent_at", g("sent_at").as_deref())?;
-        let kind = MessageKind::parse(g("kind").as_deref().unwrap_or(""))?;
+        let store = required("store", get("store"))?;
+        let message_id = required("message_id", get("message_id"))?;
+        let buyer = required("buyer", get("buyer"))?;
+        let sender = Sender::parse(get("sender").unwrap_or(""))?;
+        let agent = optional(get("agent"));
+        let sent_at = required_time("sent_at", get("sent_at"))?;
+        let kind = MessageKind::parse(get("kind").unwrap_or(""))?;
         if sender == Sender::Agent && agent.is_none() {
             return Err(FieldError::new(
                 "agent",
                 "is missing: an agent message must name its agent",
             ));
         }
-        let content = g("content").unwrap_or_default();
+        let content = get("content").map(str::to_string).unwrap_or_default();
         Ok(Message {
             store,
             message_id,
@@ -256,17 +255,19 @@ impl Message {
 
 impl Order {
     /// Builds an order from its text fields, checking every rule of §1.
-    pub fn from_fields(get: impl Fn(&'static str) -> Option<String>) -> Result<Order, FieldError> {
-        let store = required("store", get("store").as_deref())?;
-        let order_id = required("order_id", get("order_id").as_deref())?;
-        let buyer = required("buyer", get("buyer").as_deref())?;
-        let created_at = required_time("created_at", get("created_at").as_deref())?;
-        let paid_at = optional_time("paid_at", get("paid_at").as_deref())?;
-        let amount = money("amount", &required("amount", get("amount").as_deref())?)?;
-        let refund_amount = optional(get("refund_amount").as_deref())
+    pub fn from_fields<'a>(
+        get: impl Fn(&'static str) -> Option<&'a str>,
+    ) -> Result<Order, FieldError> {
+        let store = required("store", get("store"))?;
+        let order_id = required("order_id", get("order_id"))?;
+        let buyer = required("buyer", get("buyer"))?;
+        let created_at = required_time("created_at", get("created_at"))?;
+        let paid_at = optional_time("paid_at", get("paid_at"))?;
+        let amount = money("amount", &required("amount", get("amount"))?)?;
+        let refund_amount = optional(get("refund_amount"))
             .map(|v| money("refund_amount", &v))
             .transpose()?;
-        let refunded_at = optional_time("refunded_at", get("refunded_at").as_deref())?;
+        let refunded_at = optional_time("refunded_at", get("refunded_at"))?;
         Ok(Order {
             store,
             order_id,
@@ -282,12 +283,14 @@ impl Order {
 
 impl Rating {
     /// Builds a rating from its text fields, checking every rule of §1.
-    pub fn from_fields(get: impl Fn(&'static str) -> Option<String>) -> Result<Rating, FieldError> {
-        let store = required("store", get("store").as_deref())?;
-        let buyer = required("buyer", get("buyer").as_deref())?;
-        let agent = required("agent", get("agent").as_deref())?;
-        let rated_at = required_time("rated_at", get("rated_at").as_deref())?;
-        let raw = required("score", get("score").as_deref())?;
+    pub fn from_fields<'a>(
+        get: impl Fn(&'static str) -> Option<&'a str>,
+    ) -> Result<Rating, FieldError> {
+        let store = required("store", get("store"))?;
+        let buyer = required("buyer", get("buyer"))?;
+        let agent = required("agent", get("agent"))?;
+        let rated_at = required_time("rated_at", get("rated_at"))?;
+        let raw = required("score", get("score"))?;
         let score = match raw.parse::<u8>() {
             Ok(s @ 1..=5) => s,
             _ => {
@@ -310,12 +313,11 @@ impl Rating {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn fields(pairs: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Option<String> {
-        let m: HashMap<&'static str, String> =
-            pairs.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        move |k| m.get(k).cloned()
+    fn fields<'a>(
+        pairs: &'a [(&'static str, &'a str)],
+    ) -> impl Fn(&'static str) -> Option<&'a str> {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
     }
 
     #[test]

@@ -1,1 +1,76 @@
-fn main() {}
+//! `kefu`: the command line of the kefu operations platform.
+
+mod db;
+mod demo;
+mod import;
+mod kpi;
+mod lang;
+mod output;
+mod store;
+
+use clap::{Parser, Subcommand};
+use lang::Lang;
+use std::process::ExitCode;
+
+/// kefu (客服): operations platform for e-commerce customer-service outsourcing.
+#[derive(Debug, Parser)]
+#[command(name = "kefu", version, about, long_about = None)]
+struct Cli {
+    /// Database: a SQLite file (default kefu.db) or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "KEFU_DATABASE_URL",
+        default_value = "kefu.db"
+    )]
+    db: String,
+    /// Language of tables and messages: zh (中文, default) or en.
+    #[arg(long, global = true, env = "KEFU_LANG", default_value = "zh")]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import chat messages, orders or ratings from CSV or JSON Lines files.
+    Import(import::ImportArgs),
+    /// List, show and change stores' settings.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
+    /// Service KPIs (数据绩效) per store, agent, date and hour.
+    Kpi(kpi::KpiArgs),
+    /// Write a realistic demo month (messages.csv, orders.csv, ratings.csv).
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    lang::set(cli.lang);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kefu: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Command::Import(a) => import::run(&cli.db, a).await,
+            Command::Store(c) => store::run(&cli.db, c).await,
+            Command::Kpi(a) => kpi::run(&cli.db, a).await,
+            Command::Demo(a) => demo::run(a),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", lang::tr("错误", "error"));
+            ExitCode::FAILURE
+        }
+    }
+}

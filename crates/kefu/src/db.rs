@@ -1,0 +1,34 @@
+//! Opening the database named by `--db`.
+
+use anyhow::Context;
+use kefu_db::Repository;
+
+/// Opens a `postgres://` URL with the PostgreSQL backend, anything else (a
+/// file path or a `sqlite:` URL) with SQLite. Migrations run on open.
+pub async fn open(url: &str) -> anyhow::Result<Box<dyn Repository>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let repo = kefu_db_postgres::PostgresRepository::connect(url)
+            .await
+            .with_context(|| format!("cannot open PostgreSQL database {}", redact(url)))?;
+        Ok(Box::new(repo))
+    } else {
+        let repo = kefu_db_sqlite::SqliteRepository::connect(url)
+            .await
+            .with_context(|| format!("cannot open SQLite database {url}"))?;
+        Ok(Box::new(repo))
+    }
+}
+
+/// A URL with its password hidden.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,57 @@
+//! `kefu demo`: writes a realistic demo month.
+
+use crate::lang::tr;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `kefu demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory to write messages.csv, orders.csv and ratings.csv into.
+    #[arg(long)]
+    out: PathBuf,
+    /// About how many messages to write.
+    #[arg(long, default_value_t = 200_000)]
+    messages: u64,
+    /// Seed of the generator: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// Runs `kefu demo`.
+pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let opts = kefu_demo::DemoOptions {
+        messages: a.messages,
+        seed: a.seed,
+    };
+    let bar = ProgressBar::new(a.messages);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bar:40} {human_pos}/{human_len} {per_sec} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(tr("条消息", "messages"));
+    let started = std::time::Instant::now();
+    let summary = kefu_demo::write_dir(&opts, &a.out, &mut |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "{} {}: {} {} {} {}, {} {}, {} {}, {} {} ({} – {}), {:.1} s",
+        tr("已写入", "wrote"),
+        a.out.display(),
+        summary.stores,
+        tr("个店铺", "stores"),
+        summary.agents,
+        tr("名客服", "agents"),
+        summary.messages,
+        tr("条消息", "messages"),
+        summary.orders,
+        tr("笔订单", "orders"),
+        summary.ratings,
+        tr("条评价", "ratings"),
+        summary.first_day,
+        summary.last_day,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,242 @@
+//! `kefu import`: files in, validated, stored in one transaction.
+
+use crate::lang::tr;
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use kefu_db::{AddOutcome, ImportTx};
+use kefu_domain::{Message, Order, Rating};
+use kefu_import::{Encoding, Kind, ReadOptions, Record, RecordError, RejectWriter};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const BATCH: usize = 5000;
+const ERRORS_SHOWN: usize = 20;
+
+/// Options of `kefu import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the files hold: messages, orders or ratings.
+    kind: Kind,
+    /// CSV (header row) or JSON Lines files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Text encoding: auto (default), utf-8 or gb18030 (gbk).
+    #[arg(long, default_value = "auto")]
+    encoding: Encoding,
+    /// Take a field from another column: FIELD=COLUMN (repeatable).
+    #[arg(long = "map", value_parser = ReadOptions::parse_map_arg)]
+    map: Vec<(String, String)>,
+    /// Import the valid records and write the rejected ones, with their
+    /// reasons, to a file beside each input.
+    #[arg(long)]
+    skip_invalid: bool,
+}
+
+/// Counts of one import.
+#[derive(Debug, Default)]
+struct Tally {
+    read: u64,
+    outcome: AddOutcome,
+    rejected: u64,
+}
+
+/// Records waiting to be added.
+#[derive(Default)]
+struct Pending {
+    messages: Vec<Message>,
+    orders: Vec<Order>,
+    ratings: Vec<Rating>,
+}
+
+impl Pending {
+    fn len(&self) -> usize {
+        self.messages.len() + self.orders.len() + self.ratings.len()
+    }
+
+    async fn flush(
+        &mut self,
+        tx: &mut Box<dyn ImportTx>,
+        out: &mut AddOutcome,
+    ) -> anyhow::Result<()> {
+        if !self.messages.is_empty() {
+            out.absorb(tx.add_messages(&self.messages).await?);
+            self.messages.clear();
+        }
+        if !self.orders.is_empty() {
+            out.absorb(tx.add_orders(&self.orders).await?);
+            self.orders.clear();
+        }
+        if !self.ratings.is_empty() {
+            out.absorb(tx.add_ratings(&self.ratings).await?);
+            self.ratings.clear();
+        }
+        Ok(())
+    }
+}
+
+/// Runs `kefu import`: every file of the command in one transaction, so a
+/// failure or a kill leaves the database as it was.
+pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let repo = crate::db::open(db).await?;
+    let opts = ReadOptions {
+        encoding: a.encoding,
+        map: a.map.clone(),
+    };
+    let mut tx = repo.begin_import().await?;
+    let mut tally = Tally::default();
+    let mut errors: Vec<RecordError> = Vec::new();
+    let mut error_count = 0u64;
+    let mut reject_files = Vec::new();
+    for path in &a.files {
+        let mut reader = kefu_import::open(path, a.kind, &opts)?;
+        let bar = progress(reader.total_bytes(), path);
+        let mut rejects = if a.skip_invalid {
+            Some(RejectWriter::create(path, reader.header())?)
+        } else {
+            None
+        };
+        let mut pending = Pending::default();
+        while let Some(item) = reader.next() {
+            tally.read += 1;
+            match item {
+                Ok(located) => {
+                    if error_count > 0 && rejects.is_none() {
+                        continue; // nothing will be imported; keep finding errors
+                    }
+                    match located.record {
+                        Record::Message(m) => pending.messages.push(m),
+                        Record::Order(o) => pending.orders.push(o),
+                        Record::Rating(r) => pending.ratings.push(r),
+                    }
+                    if pending.len() >= BATCH {
+                        pending.flush(&mut tx, &mut tally.outcome).await?;
+                        bar.set_position(reader.bytes_read());
+                    }
+                }
+                Err(e) => {
+                    error_count += 1;
+                    match rejects.as_mut() {
+                        Some(w) => {
+                            w.write(&e).with_context(|| {
+                                format!("cannot write the reject file for {}", path.display())
+                            })?;
+                            tally.rejected += 1;
+                        }
+                        None => {
+                            if errors.len() < ERRORS_SHOWN {
+                                errors.push(e);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        bar.finish_and_clear();
+        if let Some(fatal) = reader.take_fatal() {
+            tx.rollback().await?;
+            return Err(
+                anyhow::Error::new(fatal).context(tr("未导入任何记录", "nothing was imported"))
+            );
+        }
+        if error_count == 0 || rejects.is_some() {
+            pending.flush(&mut tx, &mut tally.outcome).await?;
+        }
+        if let Some(w) = rejects {
+            if w.count() > 0 {
+                reject_files.push(w.finish()?);
+            } else {
+                let p = w.path().to_path_buf();
+                drop(w.finish());
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+    if error_count > 0 && !a.skip_invalid {
+        tx.rollback().await?;
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        if error_count > errors.len() as u64 {
+            eprintln!(
+                "… {} {}",
+                error_count - errors.len() as u64,
+                tr("处更多错误", "more errors")
+            );
+        }
+        eprintln!(
+            "{}: {} {}",
+            tr("错误", "error"),
+            error_count,
+            tr(
+                "条记录有误，未导入任何记录（可用 --skip-invalid 导入其余记录）",
+                "bad records; nothing was imported (--skip-invalid imports the rest)"
+            )
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message(tr("正在重新计算 KPI…", "recomputing KPIs…"));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let recomputed = tx.commit().await?;
+    spinner.finish_and_clear();
+    for (store, id) in tally.outcome.conflicts.iter().take(ERRORS_SHOWN) {
+        eprintln!(
+            "{}: {store} {id}: {}",
+            tr("冲突", "conflict"),
+            tr(
+                "消息编号已存在但内容不同，已跳过",
+                "message id known with other content; skipped"
+            )
+        );
+    }
+    for f in &reject_files {
+        eprintln!(
+            "{}: {}",
+            tr("被拒记录已写入", "rejected records written to"),
+            f.display()
+        );
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let o = &tally.outcome;
+    println!(
+        "{} {} {}, {} {}, {} {}, {} {}, {} {}, {} {} {}, {:.2} s ({:.0} {})",
+        tr("读取", "read"),
+        tally.read,
+        tr("条", "records"),
+        tr("导入", "imported"),
+        o.imported,
+        tr("未变", "unchanged"),
+        o.unchanged,
+        tr("冲突", "conflicts"),
+        o.conflicts.len(),
+        tr("拒绝", "rejected"),
+        tally.rejected,
+        tr("重算", "recomputed"),
+        recomputed,
+        tr("个会话对象", "conversations"),
+        secs,
+        tally.read as f64 / secs.max(1e-9),
+        tr("条/秒", "records/s"),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar over a file's bytes (drawn only on a terminal).
+pub fn progress(total: u64, path: &std::path::Path) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    );
+    bar
+}

@@ -1,0 +1,187 @@
+//! `kefu kpi`: figures from the database, or straight from files.
+
+use crate::lang::tr;
+use crate::output::{Format, write_rows};
+use anyhow::{Context, bail};
+use clap::Args;
+use kefu_domain::StoreSettings;
+use kefu_domain::time::parse_day;
+use kefu_import::{Kind, ReadOptions, Record};
+use kefu_kpi::{Dataset, Filter, GroupKey, Grouping, Totals};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `kefu kpi`.
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    /// First local day (YYYY-MM-DD), included.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last local day (YYYY-MM-DD), included.
+    #[arg(long)]
+    to: Option<String>,
+    /// Group by any of store, agent, date, hour (comma-separated).
+    #[arg(long, default_value = "store")]
+    by: String,
+    /// Only this store.
+    #[arg(long)]
+    store: Option<String>,
+    /// Output: table, csv, json or xlsx.
+    #[arg(long, default_value = "table")]
+    format: Format,
+    /// File to write (required for xlsx; stdout otherwise).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Read DIR/messages.csv, DIR/orders.csv, DIR/ratings.csv instead of the database.
+    #[arg(long, value_name = "DIR")]
+    input: Option<PathBuf>,
+    /// With --input: TOML of per-store settings ([stores."CODE"] tables).
+    #[arg(long, requires = "input")]
+    settings: Option<PathBuf>,
+}
+
+/// Runs `kefu kpi`.
+pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
+    let grouping = Grouping::parse(&a.by)
+        .map_err(anyhow::Error::msg)
+        .context("--by")?;
+    let day = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<i32>> {
+        s.as_deref()
+            .map(|d| {
+                parse_day(d)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| flag.to_string())
+            })
+            .transpose()
+    };
+    let filter = Filter {
+        from: day(&a.from, "--from")?,
+        to: day(&a.to, "--to")?,
+        store: a.store.clone(),
+    };
+    if let (Some(f), Some(t)) = (filter.from, filter.to)
+        && f > t
+    {
+        bail!(
+            "--from {} is after --to {}",
+            a.from.as_deref().unwrap_or(""),
+            a.to.as_deref().unwrap_or("")
+        );
+    }
+    let groups = match &a.input {
+        Some(dir) => from_files(dir, a.settings.as_deref(), grouping, filter)?,
+        None => {
+            let repo = crate::db::open(db).await?;
+            let mut g = repo.kpi(grouping, &filter).await?;
+            g.sort_by(|x, y| x.0.cmp(&y.0));
+            g
+        }
+    };
+    let rows = kefu_kpi::report::rows(groups);
+    write_rows(&rows, grouping, a.format, a.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the per-store settings TOML: `[stores."CODE"]` tables of settings.
+pub fn read_settings(path: &Path) -> anyhow::Result<HashMap<String, StoreSettings>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let doc: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let mut out = HashMap::new();
+    let Some(stores) = doc.get("stores") else {
+        return Ok(out);
+    };
+    let stores = stores
+        .as_table()
+        .with_context(|| format!("{}: `stores` must be a table", path.display()))?;
+    for (code, table) in stores {
+        let table = table
+            .as_table()
+            .with_context(|| format!("{}: stores.\"{code}\" must be a table", path.display()))?;
+        let mut s = StoreSettings::default();
+        for (key, value) in table {
+            let text = match value {
+                toml::Value::String(v) => v.clone(),
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            s.set(key, &text)
+                .map_err(|e| anyhow::anyhow!("{}: stores.\"{code}\": {e}", path.display()))?;
+        }
+        out.insert(code.clone(), s);
+    }
+    Ok(out)
+}
+
+/// Figures straight from the files of a directory, with no database.
+pub fn from_files(
+    dir: &Path,
+    settings: Option<&Path>,
+    grouping: Grouping,
+    filter: Filter,
+) -> anyhow::Result<Vec<(GroupKey, Totals)>> {
+    let settings = settings.map(read_settings).transpose()?.unwrap_or_default();
+    let mut data = Dataset::new(settings);
+    let opts = ReadOptions::default();
+    for (name, kind, required) in [
+        ("messages.csv", Kind::Messages, true),
+        ("orders.csv", Kind::Orders, false),
+        ("ratings.csv", Kind::Ratings, false),
+    ] {
+        let path = dir.join(name);
+        if !path.exists() {
+            if required {
+                bail!("{} {}", path.display(), tr("不存在", "does not exist"));
+            }
+            continue;
+        }
+        let mut reader = kefu_import::open(&path, kind, &opts)?;
+        let bar = crate::import::progress(reader.total_bytes(), &path);
+        let mut errors = Vec::new();
+        let mut n = 0u64;
+        while let Some(item) = reader.next() {
+            n += 1;
+            if n % 65_536 == 0 {
+                bar.set_position(reader.bytes_read());
+            }
+            let added = match item {
+                Ok(l) => match l.record {
+                    Record::Message(m) => data.add_message(&m),
+                    Record::Order(o) => data.add_order(&o),
+                    Record::Rating(r) => data.add_rating(&r),
+                },
+                Err(e) => {
+                    errors.push(e.to_string());
+                    Ok(())
+                }
+            };
+            added.map_err(anyhow::Error::msg)?;
+            if errors.len() >= 20 {
+                break;
+            }
+        }
+        bar.finish_and_clear();
+        if let Some(fatal) = reader.take_fatal() {
+            return Err(fatal.into());
+        }
+        if !errors.is_empty() {
+            bail!(
+                "{}\n{}",
+                errors.join("\n"),
+                tr("输入有误，未计算", "bad input; nothing computed")
+            );
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(data.query(grouping, filter, threads))
+}

@@ -1,0 +1,259 @@
+//! Writing KPI rows as a text table, CSV, JSON or an Excel workbook.
+
+use crate::lang::{english, tr};
+use anyhow::{Context, bail};
+use kefu_kpi::Grouping;
+use kefu_kpi::report::{Figure, Row, Value};
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+/// An output format of `kefu kpi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned text table.
+    Table,
+    /// CSV with the spec's names as header (UTF-8 with BOM in a file).
+    Csv,
+    /// A JSON array of row objects (spec §6).
+    Json,
+    /// An Excel workbook (needs --out).
+    Xlsx,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "xlsx" | "excel" => Ok(Format::Xlsx),
+            other => Err(format!(
+                "'{other}' is not a format; use table, csv, json or xlsx"
+            )),
+        }
+    }
+}
+
+fn key_label(k: &str) -> &'static str {
+    match (k, english()) {
+        ("store", false) => "店铺",
+        ("agent", false) => "客服",
+        ("date", false) => "日期",
+        ("hour", false) => "小时",
+        ("store", true) => "store",
+        ("agent", true) => "agent",
+        ("date", true) => "date",
+        _ => "hour",
+    }
+}
+
+/// The figures every row of the result may carry, in output order.
+fn columns(rows: &[Row]) -> Vec<Figure> {
+    Figure::ALL
+        .iter()
+        .copied()
+        .filter(|f| rows.is_empty() || rows.iter().any(|r| r.get(*f).is_some()))
+        .collect()
+}
+
+/// Writes the rows in a format to a file, or to stdout.
+pub fn write_rows(
+    rows: &[Row],
+    g: Grouping,
+    format: Format,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    if format == Format::Xlsx {
+        let Some(path) = out else {
+            bail!("{}", tr("xlsx 需要 --out 文件", "xlsx needs --out FILE"))
+        };
+        return write_xlsx(rows, g, path);
+    }
+    let text = match format {
+        Format::Json => {
+            let arr: Vec<serde_json::Value> = rows.iter().map(|r| r.to_json(g)).collect();
+            serde_json::to_string_pretty(&arr)? + "\n"
+        }
+        Format::Csv => csv_text(rows, g),
+        _ => {
+            let figs = columns(rows);
+            let mut header: Vec<String> =
+                g.keys().iter().map(|k| key_label(k).to_string()).collect();
+            header.extend(
+                figs.iter()
+                    .map(|f| if english() { f.name() } else { f.label_zh() }.to_string()),
+            );
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    let mut v: Vec<String> = r
+                        .key_texts(g)
+                        .into_iter()
+                        .map(|(_, t)| t.unwrap_or_else(|| "-".into()))
+                        .collect();
+                    v.extend(
+                        figs.iter()
+                            .map(|f| r.get(*f).map(Value::to_text).unwrap_or_default()),
+                    );
+                    v
+                })
+                .collect();
+            text_table(&header, &body)
+        }
+    };
+    match out {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            if format == Format::Csv {
+                bytes.extend_from_slice("\u{feff}".as_bytes()); // so Excel reads UTF-8
+            }
+            bytes.extend_from_slice(text.as_bytes());
+            std::fs::write(path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn csv_text(rows: &[Row], g: Grouping) -> String {
+    let figs = columns(rows);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = g.keys();
+    header.extend(figs.iter().map(|f| f.name()));
+    let _ = w.write_record(&header);
+    for r in rows {
+        let mut rec: Vec<String> = r
+            .key_texts(g)
+            .into_iter()
+            .map(|(_, t)| t.unwrap_or_default())
+            .collect();
+        rec.extend(figs.iter().map(|f| match r.get(*f) {
+            Some(Value::Number(Some(x))) => x.to_string(),
+            Some(v) => v.to_text(),
+            None => String::new(),
+        }));
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn write_xlsx(rows: &[Row], g: Grouping, path: &Path) -> anyhow::Result<()> {
+    use rust_xlsxwriter::{Format as Cell, Workbook};
+    let figs = columns(rows);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(tr("数据绩效", "KPIs"))?;
+    let bold = Cell::new().set_bold();
+    let money = Cell::new().set_num_format("#,##0.00");
+    let rate = Cell::new().set_num_format("0.00%");
+    let secs = Cell::new().set_num_format("0.0");
+    let keys = g.keys();
+    let mut col: u16 = 0;
+    for k in &keys {
+        ws.write_with_format(0, col, key_label(k), &bold)?;
+        col += 1;
+    }
+    for f in &figs {
+        ws.write_with_format(
+            0,
+            col,
+            if english() { f.name() } else { f.label_zh() },
+            &bold,
+        )?;
+        col += 1;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let mut col: u16 = 0;
+        for (k, t) in r.key_texts(g) {
+            match (k, t) {
+                ("hour", Some(h)) => {
+                    ws.write(row, col, h.parse::<f64>().unwrap_or_default())?;
+                }
+                (_, Some(t)) => {
+                    ws.write(row, col, t)?;
+                }
+                (_, None) => {}
+            }
+            col += 1;
+        }
+        for f in &figs {
+            match r.get(*f) {
+                Some(Value::Count(n)) => {
+                    ws.write(row, col, *n as f64)?;
+                }
+                Some(Value::Number(Some(x))) => {
+                    let fmt = if f.name().ends_with("_s") {
+                        &secs
+                    } else if f.name().ends_with("_ratio") {
+                        &secs
+                    } else {
+                        &rate
+                    };
+                    ws.write_with_format(row, col, *x, fmt)?;
+                }
+                Some(Value::Money(Some(m))) => {
+                    ws.write_with_format(row, col, m.0 as f64 / 100.0, &money)?;
+                }
+                _ => {}
+            }
+            col += 1;
+        }
+    }
+    ws.set_freeze_panes(1, keys.len() as u16)?;
+    ws.autofit();
+    wb.save(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Display width of text on a terminal (CJK characters take two columns).
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = matches!(c, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// An aligned text table: text left, numbers right.
+pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut w: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    let numeric = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let mut parts = Vec::with_capacity(n);
+        for (i, c) in cells.iter().enumerate().take(n) {
+            let pad = " ".repeat(w[i] - width(c));
+            parts.push(if numeric(c) {
+                format!("{pad}{c}")
+            } else {
+                format!("{c}{pad}")
+            });
+        }
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(header, &mut out);
+    let rule: Vec<String> = w.iter().map(|x| "-".repeat(*x)).collect();
+    line(&rule, &mut out);
+    for r in rows {
+        line(r, &mut out);
+    }
+    out
+}
