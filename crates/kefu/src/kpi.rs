@@ -151,7 +151,7 @@ pub fn from_files(
         let mut n = 0u64;
         while let Some(item) = reader.next() {
             n += 1;
-            if n % 65_536 == 0 {
+            if n.is_multiple_of(65_536) {
                 bar.set_position(reader.bytes_read());
             }
             let added = match item {

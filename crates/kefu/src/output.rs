@@ -186,9 +186,7 @@ fn write_xlsx(rows: &[Row], g: Grouping, path: &Path) -> anyhow::Result<()> {
                     ws.write(row, col, *n as f64)?;
                 }
                 Some(Value::Number(Some(x))) => {
-                    let fmt = if f.name().ends_with("_s") {
-                        &secs
-                    } else if f.name().ends_with("_ratio") {
+                    let fmt = if f.name().ends_with("_s") || f.name().ends_with("_ratio") {
                         &secs
                     } else {
                         &rate
