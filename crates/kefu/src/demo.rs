@@ -1,8 +1,10 @@
 //! `kefu demo`: writes a realistic demo month.
 
+use crate::import::ImportArgs;
 use crate::lang::tr;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use kefu_import::Kind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,10 +20,13 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Then import the files into the database (--db) and print the KPIs by store.
+    #[arg(long)]
+    load: bool,
 }
 
 /// Runs `kefu demo`.
-pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &str, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     let opts = kefu_demo::DemoOptions {
         messages: a.messages,
         seed: a.seed,
@@ -53,5 +58,19 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         summary.last_day,
         started.elapsed().as_secs_f64()
     );
+    if a.load {
+        for (kind, file) in [
+            (Kind::Messages, "messages.csv"),
+            (Kind::Orders, "orders.csv"),
+            (Kind::Ratings, "ratings.csv"),
+        ] {
+            let code =
+                crate::import::run(db, &ImportArgs::new(kind, vec![a.out.join(file)])).await?;
+            if code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+        }
+        return crate::kpi::run(db, &crate::kpi::KpiArgs::by_store()).await;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,19 @@ pub struct ImportArgs {
     skip_invalid: bool,
 }
 
+impl ImportArgs {
+    /// Arguments importing files of one kind with the defaults.
+    pub fn new(kind: Kind, files: Vec<PathBuf>) -> ImportArgs {
+        ImportArgs {
+            kind,
+            files,
+            encoding: Encoding::Auto,
+            map: Vec::new(),
+            skip_invalid: false,
+        }
+    }
+}
+
 /// Counts of one import.
 #[derive(Debug, Default)]
 struct Tally {

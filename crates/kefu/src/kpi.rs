@@ -41,6 +41,22 @@ pub struct KpiArgs {
     settings: Option<PathBuf>,
 }
 
+impl KpiArgs {
+    /// A table of the whole period by store, from the database.
+    pub fn by_store() -> KpiArgs {
+        KpiArgs {
+            from: None,
+            to: None,
+            by: "store".into(),
+            store: None,
+            format: Format::Table,
+            out: None,
+            input: None,
+            settings: None,
+        }
+    }
+}
+
 /// Runs `kefu kpi`.
 pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
     let grouping = Grouping::parse(&a.by)

@@ -63,7 +63,7 @@ fn main() -> ExitCode {
             Command::Import(a) => import::run(&cli.db, a).await,
             Command::Store(c) => store::run(&cli.db, c).await,
             Command::Kpi(a) => kpi::run(&cli.db, a).await,
-            Command::Demo(a) => demo::run(a),
+            Command::Demo(a) => demo::run(&cli.db, a).await,
         }
     });
     match result {
