@@ -104,7 +104,13 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut error_count = 0u64;
     let mut reject_files = Vec::new();
     for path in &a.files {
-        let mut reader = kefu_import::open(path, a.kind, &opts)?;
+        let mut reader = match kefu_import::open(path, a.kind, &opts) {
+            Ok(r) => r,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(anyhow::Error::new(e).context(tr("未导入任何记录", "nothing was imported")));
+            }
+        };
         let bar = progress(reader.total_bytes(), path);
         let mut rejects = if a.skip_invalid {
             Some(RejectWriter::create(path, reader.header())?)
