@@ -42,4 +42,5 @@ checks!(
     rollback_leaves_nothing,
     store_settings_recompute,
     only_touched_conversations_are_recomputed,
+    batches_in_one_import,
 );

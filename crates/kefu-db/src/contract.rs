@@ -486,6 +486,41 @@ pub async fn only_touched_conversations_are_recomputed(repo: &dyn Repository) ->
     Ok(())
 }
 
+/// One import in several batches: repeats, changes and moves between
+/// batches, over new and known conversations, end as if imported at once.
+pub async fn batches_in_one_import(repo: &dyn Repository) -> Result<()> {
+    let (m, mut o, mut r) = sample();
+    import(repo, &m[..3], &o[..1], &[]).await?; // b1 of dy-1 exists before
+    let mut tx = repo.begin_import().await?;
+    tx.add_messages(&m[2..6]).await?;
+    let again = tx.add_messages(&m[4..]).await?;
+    ensure!(
+        again.unchanged == 2 && again.imported == (m.len() - 6) as u64,
+        "second batch: {again:?}"
+    );
+    tx.add_orders(&o).await?;
+    tx.add_ratings(&r).await?;
+    // Later batches: o3 moves from new buyer b3 to known b1 and back to b2; a score changes.
+    o[2].buyer = "b1".into();
+    tx.add_orders(&o[2..3]).await?;
+    o[2].buyer = "b2".into();
+    o[2].paid_at = Some(t("2026-11-05 10:40:00"));
+    tx.add_orders(&o[2..3]).await?;
+    r[0].score = 1;
+    tx.add_ratings(&r[..1]).await?;
+    tx.commit().await?;
+    for g in GROUPINGS {
+        let g = Grouping::parse(g).map_err(anyhow::Error::msg)?;
+        let got = sorted_kpi(repo, g, &Filter::default()).await?;
+        let want = expected(&HashMap::new(), &m, &o, &r, g, &Filter::default())?;
+        ensure!(
+            got == want,
+            "after batches, {g:?}:\n got {got:?}\nwant {want:?}"
+        );
+    }
+    Ok(())
+}
+
 /// Every check, each on a fresh database from `fresh`.
 pub async fn run_all<F, Fut>(fresh: F) -> Result<()>
 where
@@ -500,5 +535,6 @@ where
     rollback_leaves_nothing(&*fresh().await?).await?;
     store_settings_recompute(&*fresh().await?).await?;
     only_touched_conversations_are_recomputed(&*fresh().await?).await?;
+    batches_in_one_import(&*fresh().await?).await?;
     Ok(())
 }

@@ -160,3 +160,138 @@ pub fn facts(
         })
         .collect())
 }
+
+/// Records of the conversations an import creates, kept in memory in the
+/// engine's form so that their facts need no reading back from the
+/// database. Conversations that existed before are recomputed from storage.
+#[derive(Default)]
+pub struct Fresh {
+    seq: u64,
+    agents: Vec<String>,
+    agent_ids: HashMap<String, u32>,
+    messages: Vec<(i64, Msg)>,
+    /// (store id, order id) → (conversation, order): the latest version.
+    orders: HashMap<(i64, String), (i64, OrderIn)>,
+    /// (conversation, agent, rated_at text) → rating.
+    ratings: HashMap<(i64, u32, String), RatingIn>,
+}
+
+impl Fresh {
+    fn agent(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.agent_ids.get(name) {
+            return *id;
+        }
+        let id = self.agents.len() as u32;
+        self.agents.push(name.to_string());
+        self.agent_ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// Keeps a message stored in a new conversation.
+    pub fn message(
+        &mut self,
+        conv: i64,
+        p: &Params,
+        prefixes: &[String],
+        m: &kefu_domain::Message,
+    ) {
+        self.seq += 1;
+        let role = Role::of(m.sender, m.kind, &m.content, prefixes);
+        let agent = m.agent.as_deref().map(|a| self.agent(a));
+        self.messages.push((
+            conv,
+            Msg {
+                at: p.clock.to_utc_ms(m.sent_at),
+                seq: self.seq,
+                role,
+                agent,
+            },
+        ));
+    }
+
+    /// Keeps the latest version of an order stored in a new conversation,
+    /// or forgets it when it moved to an older one (`conv` = None).
+    pub fn order(&mut self, store: i64, conv: Option<i64>, p: &Params, o: &kefu_domain::Order) {
+        let key = (store, o.order_id.clone());
+        match conv {
+            Some(conv) => {
+                let order = OrderIn {
+                    created: p.clock.to_utc_ms(o.created_at),
+                    paid: o.paid_at.map(|t| p.clock.to_utc_ms(t)),
+                    amount: o.amount.0,
+                };
+                self.orders.insert(key, (conv, order));
+            }
+            None => {
+                self.orders.remove(&key);
+            }
+        }
+    }
+
+    /// Keeps a rating stored in a new conversation (a later one with the
+    /// same identity replaces the score).
+    pub fn rating(&mut self, conv: i64, p: &Params, r: &kefu_domain::Rating) {
+        self.seq += 1;
+        let agent = self.agent(&r.agent);
+        let seq = self.seq;
+        let at = p.clock.to_utc_ms(r.rated_at);
+        self.ratings
+            .entry((conv, agent, r.rated_at.to_text()))
+            .and_modify(|x| x.score = r.score)
+            .or_insert(RatingIn {
+                at,
+                seq,
+                agent,
+                score: r.score,
+            });
+    }
+
+    /// The facts of every kept conversation, as (conversation, facts).
+    pub fn facts(
+        mut self,
+        params: impl Fn(i64) -> Option<Params>,
+        store_of: &HashMap<i64, i64>,
+    ) -> Vec<(i64, Vec<NamedFact>)> {
+        self.messages.sort_by_key(|(c, m)| (*c, m.seq));
+        let mut orders: HashMap<i64, Vec<OrderIn>> = HashMap::new();
+        for (_, (conv, o)) in self.orders {
+            orders.entry(conv).or_default().push(o);
+        }
+        let mut ratings: HashMap<i64, Vec<RatingIn>> = HashMap::new();
+        for ((conv, _, _), r) in self.ratings {
+            ratings.entry(conv).or_default().push(r);
+        }
+        let mut convs: Vec<i64> = store_of.keys().copied().collect();
+        convs.sort_unstable();
+        let mut out = Vec::with_capacity(convs.len());
+        let mut start = 0;
+        let mut cache: HashMap<i64, Params> = HashMap::new();
+        for conv in convs {
+            let begin = start + self.messages[start..].partition_point(|(c, _)| *c < conv);
+            let end = begin + self.messages[begin..].partition_point(|(c, _)| *c == conv);
+            start = end;
+            let Some(store) = store_of.get(&conv) else {
+                continue;
+            };
+            if !cache.contains_key(store) {
+                let Some(p) = params(*store) else { continue };
+                cache.insert(*store, p);
+            }
+            let Some(p) = cache.get(store) else { continue };
+            let mut msgs: Vec<Msg> = self.messages[begin..end].iter().map(|(_, m)| *m).collect();
+            let ords = orders.remove(&conv).unwrap_or_default();
+            let mut rats = ratings.remove(&conv).unwrap_or_default();
+            rats.sort_by_key(|r| r.seq);
+            let facts = kefu_kpi::conversation_facts(&mut msgs, &ords, &rats, p);
+            let named = facts
+                .into_iter()
+                .map(|f| NamedFact {
+                    agent: f.agent.map(|a| self.agents[a as usize].clone()),
+                    fact: f,
+                })
+                .collect();
+            out.push((conv, named));
+        }
+        out
+    }
+}

@@ -14,8 +14,14 @@ macro_rules! sql_repository {
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
             stores: ::std::collections::HashMap<String, i64>,
+            params: ::std::collections::HashMap<i64, (::kefu_kpi::Params, Vec<String>)>,
             convs: ::std::collections::HashMap<(i64, String), i64>,
+            /// Conversations that existed before: recomputed from storage.
             touched: ::std::collections::BTreeSet<i64>,
+            /// Conversations this import created (→ their store): computed
+            /// from the records kept in `fresh`.
+            fresh_convs: ::std::collections::HashMap<i64, i64>,
+            fresh: $crate::conversation::Fresh,
         }
 
         const ROWS_PER_STATEMENT: usize = 1000;
@@ -26,21 +32,25 @@ macro_rules! sql_repository {
                 if let Some(id) = self.stores.get(code) {
                     return Ok(*id);
                 }
-                let found: Option<i64> = ::sqlx::query_scalar("SELECT id FROM stores WHERE code = $1")
+                let found: Option<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores WHERE code = $1")
                     .bind(code)
                     .fetch_optional(&mut *self.tx)
                     .await?;
-                let id = match found {
-                    Some(id) => id,
+                let (id, json) = match found {
+                    Some(row) => row,
                     None => {
                         let json = $crate::settings_to_json(&::kefu_domain::StoreSettings::default());
-                        ::sqlx::query_scalar("INSERT INTO stores (code, settings) VALUES ($1, $2) RETURNING id")
+                        let id = ::sqlx::query_scalar("INSERT INTO stores (code, settings) VALUES ($1, $2) RETURNING id")
                             .bind(code)
-                            .bind(json)
+                            .bind(&json)
                             .fetch_one(&mut *self.tx)
-                            .await?
+                            .await?;
+                        (id, json)
                     }
                 };
+                let settings = $crate::settings_from_json(&json)?;
+                let params = ::kefu_kpi::Params::new(&settings).map_err(::anyhow::Error::msg)?;
+                self.params.insert(id, (params, settings.auto_reply_prefixes));
                 self.stores.insert(code.to_string(), id);
                 Ok(id)
             }
@@ -60,10 +70,22 @@ macro_rules! sql_repository {
                     qb.push_values(chunk, |mut b, (s, buyer)| {
                         b.push_bind(*s).push_bind(*buyer);
                     });
-                    qb.push(" ON CONFLICT (store_id, buyer) DO UPDATE SET buyer = excluded.buyer RETURNING id, store_id, buyer");
-                    let rows: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
-                    for (id, s, b) in rows {
+                    qb.push(" ON CONFLICT (store_id, buyer) DO NOTHING RETURNING id, store_id, buyer");
+                    let created: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
+                    let n_created = created.len();
+                    for (id, s, b) in created {
+                        self.fresh_convs.insert(id, s);
                         self.convs.insert((s, b), id);
+                    }
+                    if n_created < chunk.len() {
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                            "SELECT id, store_id, buyer FROM conversations WHERE (store_id, buyer) IN (VALUES ",
+                        );
+                        push_pairs(&mut qb, chunk.iter().map(|(s, b)| (*s, *b)));
+                        let known: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
+                        for (id, s, b) in known {
+                            self.convs.entry((s, b)).or_insert(id);
+                        }
                     }
                 }
                 Ok(with_store
@@ -71,6 +93,35 @@ macro_rules! sql_repository {
                     .map(|(s, b)| (*s, self.convs.get(&(*s, b.to_string())).copied().unwrap_or_default()))
                     .collect())
             }
+        }
+
+        impl $tx {
+            /// Marks a conversation whose facts must be recomputed.
+            fn touch(&mut self, conv: i64) {
+                if !self.fresh_convs.contains_key(&conv) {
+                    self.touched.insert(conv);
+                }
+            }
+
+            fn store_params(&self, store: i64) -> ::anyhow::Result<&(::kefu_kpi::Params, Vec<String>)> {
+                self.params.get(&store).ok_or_else(|| ::anyhow::anyhow!("store {store} has no settings loaded"))
+            }
+        }
+
+        /// Pushes `(a, b), (c, d)…)` closing a `… IN (VALUES ` list.
+        fn push_pairs<'q>(
+            qb: &mut ::sqlx::QueryBuilder<'q, $db>,
+            pairs: impl Iterator<Item = (i64, &'q str)>,
+        ) {
+            let mut sep = qb.separated(", ");
+            for (a, b) in pairs {
+                sep.push("(");
+                sep.push_bind_unseparated(a);
+                sep.push_unseparated(", ");
+                sep.push_bind_unseparated(b);
+                sep.push_unseparated(")");
+            }
+            qb.push(")");
         }
 
         #[::async_trait::async_trait]
@@ -99,6 +150,8 @@ macro_rules! sql_repository {
                     }
                 }
                 for chunk in offered.chunks(ROWS_PER_STATEMENT) {
+                    let max_before: Option<i64> =
+                        ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
                     let mut qb = ::sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
                     );
@@ -113,40 +166,52 @@ macro_rules! sql_repository {
                             .push_bind(m.content.as_str())
                             .push_bind(kind_code(m.kind));
                     });
-                    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING RETURNING store_id, message_id");
-                    let inserted: ::std::collections::HashSet<(i64, String)> =
-                        qb.build_query_as::<(i64, String)>().fetch_all(&mut *self.tx).await?.into_iter().collect();
-                    out.imported += inserted.len() as u64;
-                    let mut known = Vec::new();
-                    for &i in chunk {
-                        if inserted.contains(&(ids[i].0, batch[i].message_id.clone())) {
-                            self.touched.insert(ids[i].1);
-                        } else {
-                            known.push(i);
+                    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING");
+                    let inserted = qb.build().execute(&mut *self.tx).await?.rows_affected() as usize;
+                    out.imported += inserted as u64;
+                    // Known ids: which rows are older than this statement, and are they equal?
+                    let mut older: ::std::collections::HashMap<(i64, String), (i64, i64, Option<String>, String, String, i64)> =
+                        Default::default();
+                    if inserted < chunk.len() {
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                            "SELECT store_id, message_id, conv_id, sender, agent, sent_at, content, kind FROM messages \
+                             WHERE seq <= ",
+                        );
+                        qb.push_bind(max_before.unwrap_or(0));
+                        qb.push(" AND (store_id, message_id) IN (VALUES ");
+                        push_pairs(&mut qb, chunk.iter().map(|&i| (ids[i].0, batch[i].message_id.as_str())));
+                        let rows: Vec<(i64, String, i64, i64, Option<String>, String, String, i64)> =
+                            qb.build_query_as().fetch_all(&mut *self.tx).await?;
+                        for (s, id, conv, sender, agent, sent_at, content, kind) in rows {
+                            older.insert((s, id), (conv, sender, agent, sent_at, content, kind));
                         }
                     }
-                    for &i in &known {
+                    for &i in chunk {
                         let m = &batch[i];
-                        let row: Option<(i64, i64, Option<String>, String, String, i64)> = ::sqlx::query_as(
-                            "SELECT conv_id, sender, agent, sent_at, content, kind FROM messages \
-                             WHERE store_id = $1 AND message_id = $2",
-                        )
-                        .bind(ids[i].0)
-                        .bind(m.message_id.as_str())
-                        .fetch_optional(&mut *self.tx)
-                        .await?;
-                        let same = row.is_some_and(|(conv, sender, agent, sent_at, content, kind)| {
-                            conv == ids[i].1
-                                && sender == sender_code(m.sender)
-                                && agent == m.agent
-                                && sent_at == m.sent_at.to_text()
-                                && content == m.content
-                                && kind == kind_code(m.kind)
-                        });
-                        if same {
-                            out.unchanged += 1;
-                        } else {
-                            out.conflicts.push((m.store.clone(), m.message_id.clone()));
+                        match older.get(&(ids[i].0, m.message_id.clone())) {
+                            None => {
+                                let conv = ids[i].1;
+                                if self.fresh_convs.contains_key(&conv) {
+                                    let (p, prefixes) = self.store_params(ids[i].0)?;
+                                    let (p, prefixes) = (p.clone(), prefixes.clone());
+                                    self.fresh.message(conv, &p, &prefixes, m);
+                                } else {
+                                    self.touch(conv);
+                                }
+                            }
+                            Some((conv, sender, agent, sent_at, content, kind)) => {
+                                let same = *conv == ids[i].1
+                                    && *sender == sender_code(m.sender)
+                                    && *agent == m.agent
+                                    && *sent_at == m.sent_at.to_text()
+                                    && *content == m.content
+                                    && *kind == kind_code(m.kind);
+                                if same {
+                                    out.unchanged += 1;
+                                } else {
+                                    out.conflicts.push((m.store.clone(), m.message_id.clone()));
+                                }
+                            }
                         }
                     }
                 }
@@ -171,15 +236,7 @@ macro_rules! sql_repository {
                     let mut qb = ::sqlx::QueryBuilder::<$db>::new(
                         "SELECT conv_id FROM orders WHERE (store_id, order_id) IN (VALUES ",
                     );
-                    let mut sep = qb.separated(", ");
-                    for &i in chunk {
-                        sep.push("(");
-                        sep.push_bind_unseparated(ids[i].0);
-                        sep.push_unseparated(", ");
-                        sep.push_bind_unseparated(batch[i].order_id.as_str());
-                        sep.push_unseparated(")");
-                    }
-                    qb.push(")");
+                    push_pairs(&mut qb, chunk.iter().map(|&i| (ids[i].0, batch[i].order_id.as_str())));
                     let before: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
                     let mut qb = ::sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO orders (conv_id, store_id, order_id, created_at, paid_at, amount_fen, \
@@ -207,15 +264,28 @@ macro_rules! sql_repository {
                          OR orders.amount_fen IS DISTINCT FROM excluded.amount_fen \
                          OR orders.refund_fen IS DISTINCT FROM excluded.refund_fen \
                          OR orders.refunded_at IS DISTINCT FROM excluded.refunded_at \
-                         RETURNING conv_id",
+                         RETURNING store_id, order_id",
                     );
-                    let changed: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
+                    let changed: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.imported += changed.len() as u64;
                     out.unchanged += (chunk.len() - changed.len()) as u64;
                     if !changed.is_empty() {
-                        self.touched.extend(changed);
+                        let changed: ::std::collections::HashSet<(i64, String)> = changed.into_iter().collect();
+                        for &i in chunk {
+                            let o = &batch[i];
+                            if !changed.contains(&(ids[i].0, o.order_id.clone())) {
+                                continue;
+                            }
+                            let conv = ids[i].1;
+                            let p = self.store_params(ids[i].0)?.0.clone();
+                            let kept = self.fresh_convs.contains_key(&conv).then_some(conv);
+                            self.fresh.order(ids[i].0, kept, &p, o);
+                            self.touch(conv);
+                        }
                         // A changed order may have moved away from a conversation.
-                        self.touched.extend(before);
+                        for conv in before {
+                            self.touch(conv);
+                        }
                     }
                 }
                 Ok(out)
@@ -246,12 +316,25 @@ macro_rules! sql_repository {
                     });
                     qb.push(
                         " ON CONFLICT (conv_id, agent, rated_at) DO UPDATE SET score = excluded.score \
-                         WHERE ratings.score <> excluded.score RETURNING conv_id",
+                         WHERE ratings.score <> excluded.score RETURNING conv_id, agent, rated_at",
                     );
-                    let changed: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *self.tx).await?;
+                    let changed: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                     out.imported += changed.len() as u64;
                     out.unchanged += (chunk.len() - changed.len()) as u64;
-                    self.touched.extend(changed);
+                    let changed: ::std::collections::HashSet<(i64, String, String)> = changed.into_iter().collect();
+                    for &i in chunk {
+                        let r = &batch[i];
+                        let conv = ids[i].1;
+                        if !changed.contains(&(conv, r.agent.clone(), r.rated_at.to_text())) {
+                            continue;
+                        }
+                        if self.fresh_convs.contains_key(&conv) {
+                            let p = self.store_params(ids[i].0)?.0.clone();
+                            self.fresh.rating(conv, &p, r);
+                        } else {
+                            self.touch(conv);
+                        }
+                    }
                 }
                 Ok(out)
             }
@@ -259,8 +342,17 @@ macro_rules! sql_repository {
             async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
                 let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
                 recompute(&mut self.tx, &touched).await?;
+                let fresh = ::std::mem::take(&mut self.fresh);
+                let params = &self.params;
+                let computed = fresh.facts(|s| params.get(&s).map(|p| p.0.clone()), &self.fresh_convs);
+                let mut rows = Vec::new();
+                for (conv, facts) in computed {
+                    let store = self.fresh_convs.get(&conv).copied().unwrap_or_default();
+                    rows.extend(facts.into_iter().map(|f| (store, conv, f)));
+                }
+                insert_facts(&mut self.tx, &rows).await?;
                 self.tx.commit().await?;
-                Ok(touched.len() as u64)
+                Ok((touched.len() + self.fresh_convs.len()) as u64)
             }
 
             async fn rollback(self: Box<Self>) -> ::anyhow::Result<()> {
@@ -353,25 +445,34 @@ macro_rules! sql_repository {
                     )?;
                     facts.extend(computed.into_iter().map(|f| (*store, *conv, f)));
                 }
-                for part in facts.chunks(ROWS_PER_STATEMENT) {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO kpi_facts (store_id, conv_id, agent, day, hour, flags");
-                    for c in ::kefu_kpi::Counter::ALL {
-                        qb.push(", ").push(c.column());
-                    }
-                    qb.push(") ");
-                    qb.push_values(part, |mut b, (store, conv, f)| {
-                        b.push_bind(*store)
-                            .push_bind(*conv)
-                            .push_bind(f.agent.clone())
-                            .push_bind(i64::from(f.fact.day))
-                            .push_bind(i64::from(f.fact.hour))
-                            .push_bind(i64::from(f.fact.flags));
-                        for v in f.fact.counts {
-                            b.push_bind(v);
-                        }
-                    });
-                    qb.build().execute(&mut **tx).await?;
+                insert_facts(tx, &facts).await?;
+            }
+            Ok(())
+        }
+
+        /// Stores facts as (store id, conversation id, fact).
+        async fn insert_facts(
+            tx: &mut ::sqlx::Transaction<'static, $db>,
+            facts: &[(i64, i64, $crate::conversation::NamedFact)],
+        ) -> ::anyhow::Result<()> {
+            for part in facts.chunks(ROWS_PER_STATEMENT) {
+                let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO kpi_facts (store_id, conv_id, agent, day, hour, flags");
+                for c in ::kefu_kpi::Counter::ALL {
+                    qb.push(", ").push(c.column());
                 }
+                qb.push(") ");
+                qb.push_values(part, |mut b, (store, conv, f)| {
+                    b.push_bind(*store)
+                        .push_bind(*conv)
+                        .push_bind(f.agent.clone())
+                        .push_bind(i64::from(f.fact.day))
+                        .push_bind(i64::from(f.fact.hour))
+                        .push_bind(i64::from(f.fact.flags));
+                    for v in f.fact.counts {
+                        b.push_bind(v);
+                    }
+                });
+                qb.build().execute(&mut **tx).await?;
             }
             Ok(())
         }
@@ -417,8 +518,11 @@ macro_rules! sql_repository {
                 Ok(Box::new($tx {
                     tx,
                     stores: Default::default(),
+                    params: Default::default(),
                     convs: Default::default(),
                     touched: Default::default(),
+                    fresh_convs: Default::default(),
+                    fresh: Default::default(),
                 }))
             }
 

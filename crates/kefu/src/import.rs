@@ -108,7 +108,9 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
             Ok(r) => r,
             Err(e) => {
                 tx.rollback().await?;
-                return Err(anyhow::Error::new(e).context(tr("未导入任何记录", "nothing was imported")));
+                return Err(
+                    anyhow::Error::new(e).context(tr("未导入任何记录", "nothing was imported"))
+                );
             }
         };
         let bar = progress(reader.total_bytes(), path);
@@ -199,7 +201,15 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     let spinner = ProgressBar::new_spinner();
     spinner.set_message(tr("正在重新计算 KPI…", "recomputing KPIs…"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let t_commit = Instant::now();
     let recomputed = tx.commit().await?;
+    if std::env::var_os("KEFU_TIMING").is_some() {
+        eprintln!(
+            "timing: add {:.2} s, recompute+commit {:.2} s",
+            t_commit.duration_since(started).as_secs_f64(),
+            t_commit.elapsed().as_secs_f64()
+        );
+    }
     spinner.finish_and_clear();
     for (store, id) in tally.outcome.conflicts.iter().take(ERRORS_SHOWN) {
         eprintln!(

@@ -11,7 +11,10 @@ const GOOD: &str = "dy-1,m1,b1,buyer,,2026-11-03 10:00:00,在吗,text\ndy-1,m2,b
 fn nothing_imported(db: &str) {
     let stores = ok(&["--db", db, "store", "list"]);
     assert!(!stores.contains("dy-1"), "a store was created: {stores}");
-    assert_eq!(json(&ok(&["--db", db, "kpi", "--format", "json"])), serde_json::json!([]));
+    assert_eq!(
+        json(&ok(&["--db", db, "kpi", "--format", "json"])),
+        serde_json::json!([])
+    );
 }
 
 fn refused(file: &str, kind: &str, body: &str, expect: &[&str]) {
@@ -32,12 +35,30 @@ fn refused(file: &str, kind: &str, body: &str, expect: &[&str]) {
 #[test]
 fn messages_with_each_kind_of_error_are_refused() {
     let cases: [(&str, &[&str]); 6] = [
-        ("dy-1,m3,,buyer,,2026-11-03 10:01:00,x,text\n", &["line 4, field `buyer`: is missing"]),
-        ("dy-1,m3,b1,robot2,,2026-11-03 10:01:00,x,text\n", &["line 4, field `sender`", "robot2"]),
-        ("dy-1,m3,b1,buyer,,2026-11-31 10:01:00,x,text\n", &["line 4, field `sent_at`", "2026-11-31 10:01:00"]),
-        ("dy-1,m3,b1,agent,,2026-11-03 10:01:00,x,text\n", &["line 4, field `agent`"]),
-        (",m3,b1,buyer,,2026-11-03 10:01:00,x,text\n", &["line 4, field `store`"]),
-        ("dy-1,m3,b1,buyer,,2026-11-03 10:01:00,x,video\n", &["line 4, field `kind`"]),
+        (
+            "dy-1,m3,,buyer,,2026-11-03 10:01:00,x,text\n",
+            &["line 4, field `buyer`: is missing"],
+        ),
+        (
+            "dy-1,m3,b1,robot2,,2026-11-03 10:01:00,x,text\n",
+            &["line 4, field `sender`", "robot2"],
+        ),
+        (
+            "dy-1,m3,b1,buyer,,2026-11-31 10:01:00,x,text\n",
+            &["line 4, field `sent_at`", "2026-11-31 10:01:00"],
+        ),
+        (
+            "dy-1,m3,b1,agent,,2026-11-03 10:01:00,x,text\n",
+            &["line 4, field `agent`"],
+        ),
+        (
+            ",m3,b1,buyer,,2026-11-03 10:01:00,x,text\n",
+            &["line 4, field `store`"],
+        ),
+        (
+            "dy-1,m3,b1,buyer,,2026-11-03 10:01:00,x,video\n",
+            &["line 4, field `kind`"],
+        ),
     ];
     for (bad, expect) in cases {
         let body = format!("{HEAD}{GOOD}{bad}");
@@ -53,31 +74,68 @@ fn orders_and_ratings_with_bad_fields_are_refused() {
     let good = "dy-1,o1,b1,2026-11-03 10:30:00,2026-11-03 10:31:00,129.90,,\n";
     for (bad, expect) in [
         ("dy-1,o2,b1,2026-11-03 10:30:00,,-5,,\n", "field `amount`"),
-        ("dy-1,o2,b1,2026-11-03 10:30:00,,12.345,,\n", "more than 2 decimal places"),
+        (
+            "dy-1,o2,b1,2026-11-03 10:30:00,,12.345,,\n",
+            "more than 2 decimal places",
+        ),
         ("dy-1,o2,b1,2026-11-03 10:30:00,,abc,,\n", "field `amount`"),
         ("dy-1,o2,b1,yesterday,,1,,\n", "field `created_at`"),
-        ("dy-1,o2,b1,2026-11-03 10:30:00,soon,1,,\n", "field `paid_at`"),
+        (
+            "dy-1,o2,b1,2026-11-03 10:30:00,soon,1,,\n",
+            "field `paid_at`",
+        ),
     ] {
-        refused("orders.csv", "orders", &format!("{head}{good}{bad}"), &["orders.csv line 3", expect]);
+        refused(
+            "orders.csv",
+            "orders",
+            &format!("{head}{good}{bad}"),
+            &["orders.csv line 3", expect],
+        );
     }
     let head = "store,buyer,agent,rated_at,score\n";
     let good = "dy-1,b1,dy-1:小美,2026-11-03 11:00:00,5\n";
-    refused("ratings.csv", "ratings", &format!("{head}{good}dy-1,b1,dy-1:小美,2026-11-03 12:00:00,6\n"), &["line 3, field `score`"]);
-    refused("ratings.csv", "ratings", &format!("{head}{good}dy-1,b1,,2026-11-03 12:00:00,4\n"), &["line 3, field `agent`"]);
+    refused(
+        "ratings.csv",
+        "ratings",
+        &format!("{head}{good}dy-1,b1,dy-1:小美,2026-11-03 12:00:00,6\n"),
+        &["line 3, field `score`"],
+    );
+    refused(
+        "ratings.csv",
+        "ratings",
+        &format!("{head}{good}dy-1,b1,,2026-11-03 12:00:00,4\n"),
+        &["line 3, field `agent`"],
+    );
 }
 
 #[test]
 fn a_missing_column_is_named() {
-    refused("m.csv", "messages", "store,message_id,buyer,agent,sent_at\ndy-1,m1,b1,,2026-11-03 10:00:00\n", &["sender", "--map"]);
+    refused(
+        "m.csv",
+        "messages",
+        "store,message_id,buyer,agent,sent_at\ndy-1,m1,b1,,2026-11-03 10:00:00\n",
+        &["sender", "--map"],
+    );
 }
 
 #[test]
 fn several_files_import_all_or_nothing() {
     let dir = tmp();
     std::fs::write(dir.path().join("a.csv"), format!("{HEAD}{GOOD}")).unwrap();
-    std::fs::write(dir.path().join("b.csv"), format!("{HEAD}dy-1,m9,b2,buyer,,not a time,x,text\n")).unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        format!("{HEAD}dy-1,m9,b2,buyer,,not a time,x,text\n"),
+    )
+    .unwrap();
     let db = path(dir.path(), "kefu.db");
-    let out = kefu(&["--db", &db, "import", "messages", &path(dir.path(), "a.csv"), &path(dir.path(), "b.csv")]);
+    let out = kefu(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "a.csv"),
+        &path(dir.path(), "b.csv"),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("b.csv line 2, field `sent_at`"));
     nothing_imported(&db);
@@ -86,18 +144,40 @@ fn several_files_import_all_or_nothing() {
 #[test]
 fn skip_invalid_imports_the_rest_and_writes_the_rejects() {
     let dir = tmp();
-    let body = format!("{HEAD}{GOOD}dy-1,m3,b1,agent,,2026-11-03 10:01:00,x,text\ndy-1,m4,b1,buyer,,2026-11-03 10:02:00,\"好的，谢谢\",text\n");
+    let body = format!(
+        "{HEAD}{GOOD}dy-1,m3,b1,agent,,2026-11-03 10:01:00,x,text\ndy-1,m4,b1,buyer,,2026-11-03 10:02:00,\"好的，谢谢\",text\n"
+    );
     std::fs::write(dir.path().join("messages.csv"), body).unwrap();
     let db = path(dir.path(), "kefu.db");
-    let out = ok(&["--db", &db, "import", "messages", &path(dir.path(), "messages.csv"), "--skip-invalid"]);
-    assert!(out.contains("read 4 records, imported 3,") && out.contains("rejected 1"), "{out}");
+    let out = ok(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "messages.csv"),
+        "--skip-invalid",
+    ]);
+    assert!(
+        out.contains("read 4 records, imported 3,") && out.contains("rejected 1"),
+        "{out}"
+    );
     let rejects = std::fs::read_to_string(dir.path().join("messages.rejected.csv")).unwrap();
-    assert!(rejects.contains("agent") && rejects.contains("m3"), "{rejects}");
+    assert!(
+        rejects.contains("agent") && rejects.contains("m3"),
+        "{rejects}"
+    );
     assert!(!rejects.contains("m4"));
     let rows = json(&ok(&["--db", &db, "kpi", "--format", "json"]));
     assert_eq!(rows[0]["buyer_messages"], 2);
     // Running it again is safe: nothing new, and a second reject file.
-    let again = ok(&["--db", &db, "import", "messages", &path(dir.path(), "messages.csv"), "--skip-invalid"]);
+    let again = ok(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "messages.csv"),
+        "--skip-invalid",
+    ]);
     assert!(again.contains("imported 0,"), "{again}");
     assert!(dir.path().join("messages.rejected-2.csv").exists());
 }
@@ -106,10 +186,26 @@ fn skip_invalid_imports_the_rest_and_writes_the_rejects() {
 fn a_changed_message_is_a_conflict_and_skipped() {
     let dir = tmp();
     std::fs::write(dir.path().join("a.csv"), format!("{HEAD}{GOOD}")).unwrap();
-    std::fs::write(dir.path().join("b.csv"), format!("{HEAD}dy-1,m2,b1,agent,dy-1:小美,2026-11-03 10:00:20,改了,text\n")).unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        format!("{HEAD}dy-1,m2,b1,agent,dy-1:小美,2026-11-03 10:00:20,改了,text\n"),
+    )
+    .unwrap();
     let db = path(dir.path(), "kefu.db");
-    ok(&["--db", &db, "import", "messages", &path(dir.path(), "a.csv")]);
-    let out = kefu(&["--db", &db, "import", "messages", &path(dir.path(), "b.csv")]);
+    ok(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "a.csv"),
+    ]);
+    let out = kefu(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "b.csv"),
+    ]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("conflicts 1"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("conflict: dy-1 m2"));
@@ -122,8 +218,16 @@ fn gbk_files_with_chinese_headers_and_mapped_columns_import() {
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     std::fs::write(dir.path().join("聊天记录.csv"), &bytes).unwrap();
     let db = path(dir.path(), "kefu.db");
-    ok(&["--db", &db, "import", "messages", &path(dir.path(), "聊天记录.csv")]);
-    let rows = json(&ok(&["--db", &db, "kpi", "--by", "agent", "--format", "json"]));
+    ok(&[
+        "--db",
+        &db,
+        "import",
+        "messages",
+        &path(dir.path(), "聊天记录.csv"),
+    ]);
+    let rows = json(&ok(&[
+        "--db", &db, "kpi", "--by", "agent", "--format", "json",
+    ]));
     assert_eq!(rows[0]["agent"], "dy-1:小美");
     assert_eq!(rows[0]["first_response_s"], 30.0);
     // --map for a column named otherwise; JSON Lines.
@@ -132,7 +236,15 @@ fn gbk_files_with_chinese_headers_and_mapped_columns_import() {
         "{\"store\":\"dy-1\",\"order_id\":\"o1\",\"buyer\":\"tb_小王\",\"created_at\":\"2026-11-03 10:05:00\",\"paid_at\":\"2026-11-03 10:06:00\",\"实收\":129.9}\n",
     )
     .unwrap();
-    ok(&["--db", &db, "import", "orders", &path(dir.path(), "o.jsonl"), "--map", "amount=实收"]);
+    ok(&[
+        "--db",
+        &db,
+        "import",
+        "orders",
+        &path(dir.path(), "o.jsonl"),
+        "--map",
+        "amount=实收",
+    ]);
     let rows = json(&ok(&["--db", &db, "kpi", "--format", "json"]));
     assert_eq!(rows[0]["sales"], "129.90");
 }

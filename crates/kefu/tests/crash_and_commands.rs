@@ -14,7 +14,15 @@ fn killed_import_then_import_again_equals_a_clean_import() {
     let messages = path(dir.path(), "messages.csv");
     let only_messages = tmp();
     std::fs::copy(&messages, only_messages.path().join("messages.csv")).unwrap();
-    let complete = json(&ok(&["kpi", "--input", only_messages.path().to_str().unwrap(), "--format", "json", "--by", "store"]));
+    let complete = json(&ok(&[
+        "kpi",
+        "--input",
+        only_messages.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--by",
+        "store",
+    ]));
     let mut killed_mid_import = false;
     for delay_ms in [600u64, 1200, 2500] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
@@ -36,17 +44,30 @@ fn killed_import_then_import_again_equals_a_clean_import() {
         }
         let _ = child.wait();
         // Before or after, never half: no facts without all their messages.
-        let rows = json(&ok(&["--db", &db, "kpi", "--format", "json", "--by", "store"]));
+        let rows = json(&ok(&[
+            "--db", &db, "kpi", "--format", "json", "--by", "store",
+        ]));
         if rows.as_array().is_some_and(|r| !r.is_empty()) {
             assert_eq!(rows, complete, "a killed import left part of its work");
             break;
         }
     }
-    assert!(killed_mid_import, "the import finished before it could be killed");
+    assert!(
+        killed_mid_import,
+        "the import finished before it could be killed"
+    );
     import_dir(&db, dir.path());
     for by in ["store,agent,date", "hour"] {
         let a = ok(&["--db", &db, "kpi", "--by", by, "--format", "json"]);
-        let b = ok(&["kpi", "--input", dir.path().to_str().unwrap(), "--by", by, "--format", "json"]);
+        let b = ok(&[
+            "kpi",
+            "--input",
+            dir.path().to_str().unwrap(),
+            "--by",
+            by,
+            "--format",
+            "json",
+        ]);
         assert_eq!(json(&a), json(&b));
     }
 }
@@ -55,13 +76,30 @@ fn killed_import_then_import_again_equals_a_clean_import() {
 fn store_settings_are_listed_shown_changed_and_checked() {
     let dir = tmp();
     let db = path(dir.path(), "kefu.db");
-    let out = ok(&["--db", &db, "store", "set", "dy-9", "session_idle_minutes=15", "auto_reply_prefixes=【自动回复】,[auto]"]);
+    let out = ok(&[
+        "--db",
+        &db,
+        "store",
+        "set",
+        "dy-9",
+        "session_idle_minutes=15",
+        "auto_reply_prefixes=【自动回复】,[auto]",
+    ]);
     assert!(out.contains("session_idle_minutes = 15"), "{out}");
     let show = ok(&["--db", &db, "store", "show", "dy-9"]);
-    assert!(show.contains("auto_reply_prefixes = 【自动回复】,[auto]"), "{show}");
-    assert!(show.contains("timezone = Asia/Shanghai") && show.contains("service_hours = 08:00-24:00"), "{show}");
+    assert!(
+        show.contains("auto_reply_prefixes = 【自动回复】,[auto]"),
+        "{show}"
+    );
+    assert!(
+        show.contains("timezone = Asia/Shanghai") && show.contains("service_hours = 08:00-24:00"),
+        "{show}"
+    );
     let list = ok(&["--db", &db, "store", "list"]);
-    assert!(list.contains("dy-9") && list.contains("session_idle_minutes"), "{list}");
+    assert!(
+        list.contains("dy-9") && list.contains("session_idle_minutes"),
+        "{list}"
+    );
     for (bad, reason) in [
         ("timezone=Mars/Base", "time zone"),
         ("service_hours=8-24", "service hours"),
@@ -76,7 +114,11 @@ fn store_settings_are_listed_shown_changed_and_checked() {
         assert!(err.contains(reason), "{bad}: {err}");
     }
     assert!(ok(&["--db", &db, "store", "show", "dy-9"]).contains("session_idle_minutes = 15"));
-    assert!(!kefu(&["--db", &db, "store", "show", "nope"]).status.success());
+    assert!(
+        !kefu(&["--db", &db, "store", "show", "nope"])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -87,15 +129,55 @@ fn every_output_format() {
     let table = ok(&["kpi", "--input", input, "--by", "store"]);
     assert!(table.contains("consult_buyers") || table.contains("咨询人数"));
     let zh = String::from_utf8(
-        Command::new(env!("CARGO_BIN_EXE_kefu")).args(["kpi", "--input", input]).env("KEFU_LANG", "zh").output().unwrap().stdout,
+        Command::new(env!("CARGO_BIN_EXE_kefu"))
+            .args(["kpi", "--input", input])
+            .env("KEFU_LANG", "zh")
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
     assert!(zh.contains("咨询人数") && zh.contains("店铺"), "{zh}");
-    let csv = ok(&["kpi", "--input", input, "--by", "store,date", "--format", "csv"]);
-    assert!(csv.starts_with("store,date,consult_buyers,sessions,"), "{csv}");
-    assert_eq!(csv.lines().count(), 1 + json(&ok(&["kpi", "--input", input, "--by", "store,date", "--format", "json"])).as_array().unwrap().len());
+    let csv = ok(&[
+        "kpi",
+        "--input",
+        input,
+        "--by",
+        "store,date",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.starts_with("store,date,consult_buyers,sessions,"),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        1 + json(&ok(&[
+            "kpi",
+            "--input",
+            input,
+            "--by",
+            "store,date",
+            "--format",
+            "json"
+        ]))
+        .as_array()
+        .unwrap()
+        .len()
+    );
     let xlsx = dir.path().join("kpi.xlsx");
-    ok(&["kpi", "--input", input, "--by", "agent", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
+    ok(&[
+        "kpi",
+        "--input",
+        input,
+        "--by",
+        "agent",
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
     let bytes = std::fs::read(&xlsx).unwrap();
     assert!(bytes.starts_with(b"PK") && bytes.len() > 2000);
     let err = kefu(&["kpi", "--input", input, "--format", "xlsx"]);
