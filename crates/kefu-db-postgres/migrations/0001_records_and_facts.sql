@@ -46,34 +46,9 @@ CREATE TABLE ratings (
     score BIGINT NOT NULL,
     UNIQUE (conv_id, agent, rated_at)
 );
--- A conversation's contribution per (agent, local day, local hour); see kefu-kpi.
-CREATE TABLE kpi_facts (
-    store_id BIGINT NOT NULL,
-    conv_id BIGINT NOT NULL,
-    agent TEXT,
-    day BIGINT NOT NULL,
-    hour BIGINT NOT NULL,
-    flags BIGINT NOT NULL,
-    c_sessions BIGINT NOT NULL,
-    c_manual_sessions BIGINT NOT NULL,
-    c_bot_sessions BIGINT NOT NULL,
-    c_unanswered_sessions BIGINT NOT NULL,
-    c_first_response_n BIGINT NOT NULL,
-    c_first_response_ms BIGINT NOT NULL,
-    c_human_rounds BIGINT NOT NULL,
-    c_response_ms BIGINT NOT NULL,
-    c_within_3min BIGINT NOT NULL,
-    c_slow_rounds BIGINT NOT NULL,
-    c_unanswered_rounds BIGINT NOT NULL,
-    c_buyer_messages BIGINT NOT NULL,
-    c_agent_messages BIGINT NOT NULL,
-    c_sales_fen BIGINT NOT NULL,
-    c_silent_sales_fen BIGINT NOT NULL,
-    c_after_sales_sessions BIGINT NOT NULL,
-    c_ratings BIGINT NOT NULL,
-    c_satisfied BIGINT NOT NULL,
-    c_dissatisfied BIGINT NOT NULL,
-    c_invited_sessions BIGINT NOT NULL
+-- Per store, the KPI facts of its conversations in one compact value
+-- (see kefu-db's store_facts module): a query of a month sums them in memory.
+CREATE TABLE kpi_store_facts (
+    store_id BIGINT PRIMARY KEY REFERENCES stores (id),
+    facts BYTEA NOT NULL
 );
-CREATE INDEX kpi_facts_conv ON kpi_facts (conv_id);
-CREATE INDEX kpi_facts_day ON kpi_facts (day);

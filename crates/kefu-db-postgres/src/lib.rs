@@ -28,4 +28,9 @@ impl PostgresRepository {
     }
 }
 
-kefu_db::sql_repository!(PostgresRepository, PostgresImport, sqlx::Postgres);
+kefu_db::sql_repository!(
+    PostgresRepository,
+    PostgresImport,
+    sqlx::Postgres,
+    " FOR UPDATE"
+);

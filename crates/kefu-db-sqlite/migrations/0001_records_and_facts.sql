@@ -46,34 +46,9 @@ CREATE TABLE ratings (
     score INTEGER NOT NULL,
     UNIQUE (conv_id, agent, rated_at)
 );
--- A conversation's contribution per (agent, local day, local hour); see kefu-kpi.
-CREATE TABLE kpi_facts (
-    store_id INTEGER NOT NULL,
-    conv_id INTEGER NOT NULL,
-    agent TEXT,
-    day INTEGER NOT NULL,
-    hour INTEGER NOT NULL,
-    flags INTEGER NOT NULL,
-    c_sessions INTEGER NOT NULL,
-    c_manual_sessions INTEGER NOT NULL,
-    c_bot_sessions INTEGER NOT NULL,
-    c_unanswered_sessions INTEGER NOT NULL,
-    c_first_response_n INTEGER NOT NULL,
-    c_first_response_ms INTEGER NOT NULL,
-    c_human_rounds INTEGER NOT NULL,
-    c_response_ms INTEGER NOT NULL,
-    c_within_3min INTEGER NOT NULL,
-    c_slow_rounds INTEGER NOT NULL,
-    c_unanswered_rounds INTEGER NOT NULL,
-    c_buyer_messages INTEGER NOT NULL,
-    c_agent_messages INTEGER NOT NULL,
-    c_sales_fen INTEGER NOT NULL,
-    c_silent_sales_fen INTEGER NOT NULL,
-    c_after_sales_sessions INTEGER NOT NULL,
-    c_ratings INTEGER NOT NULL,
-    c_satisfied INTEGER NOT NULL,
-    c_dissatisfied INTEGER NOT NULL,
-    c_invited_sessions INTEGER NOT NULL
+-- Per store, the KPI facts of its conversations in one compact value
+-- (see kefu-db's store_facts module): a query of a month sums them in memory.
+CREATE TABLE kpi_store_facts (
+    store_id INTEGER PRIMARY KEY REFERENCES stores (id),
+    facts BLOB NOT NULL
 );
-CREATE INDEX kpi_facts_conv ON kpi_facts (conv_id);
-CREATE INDEX kpi_facts_day ON kpi_facts (day);

@@ -47,4 +47,4 @@ impl SqliteRepository {
     }
 }
 
-kefu_db::sql_repository!(SqliteRepository, SqliteImport, sqlx::Sqlite);
+kefu_db::sql_repository!(SqliteRepository, SqliteImport, sqlx::Sqlite, "");

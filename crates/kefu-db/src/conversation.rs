@@ -47,7 +47,7 @@ pub struct RatingRow {
 }
 
 /// A fact with its agent named, ready to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedFact {
     /// Agent name or `None`.
     pub agent: Option<String>,

@@ -10,10 +10,14 @@
 pub mod contract;
 pub mod conversation;
 mod sql;
+pub mod store_facts;
 
 use async_trait::async_trait;
 use kefu_domain::{Message, Order, Rating, StoreSettings};
 use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
+
+#[doc(hidden)]
+pub use futures_util;
 
 pub use anyhow::Result;
 
@@ -51,7 +55,7 @@ pub struct TableCounts {
     pub ratings: i64,
     /// (store, buyer) conversations.
     pub conversations: i64,
-    /// KPI fact rows.
+    /// Stores with stored KPI facts.
     pub facts: i64,
 }
 
@@ -68,7 +72,7 @@ pub trait Repository: Send + Sync {
     /// [`ImportTx::commit`], and everything is as before after
     /// [`ImportTx::rollback`], a drop or a crash.
     async fn begin_import(&self) -> Result<Box<dyn ImportTx>>;
-    /// Totals of the KPI facts per group, unsorted.
+    /// Totals of the KPI facts per group, sorted by group.
     async fn kpi(&self, grouping: Grouping, filter: &Filter) -> Result<Vec<(GroupKey, Totals)>>;
     /// Row counts, for summaries and tests.
     async fn counts(&self) -> Result<TableCounts>;
@@ -112,93 +116,4 @@ pub fn settings_from_json(text: &str) -> Result<StoreSettings> {
         }
     }
     Ok(s)
-}
-
-/// The SQL of a KPI query over `kpi_facts` (placeholders `$1…` for from,
-/// to and store, in that order, each only when the filter has it). Columns:
-/// store, agent, day, hour (NULL when not grouped), the counters' sums,
-/// then the distinct buyers per flag.
-pub fn kpi_select(g: Grouping, filter: &Filter) -> String {
-    use kefu_kpi::{Counter, Flag};
-    let mut cols = vec![
-        if g.store { "s.code" } else { "NULL" }.to_string(),
-        if g.agent { "f.agent" } else { "NULL" }.to_string(),
-        if g.date { "f.day" } else { "NULL" }.to_string(),
-        if g.hour { "f.hour" } else { "NULL" }.to_string(),
-    ];
-    cols[0] = format!("CAST({} AS TEXT)", cols[0]);
-    cols[1] = format!("CAST({} AS TEXT)", cols[1]);
-    cols[2] = format!("CAST({} AS BIGINT)", cols[2]);
-    cols[3] = format!("CAST({} AS BIGINT)", cols[3]);
-    for c in Counter::ALL {
-        cols.push(format!("CAST(SUM(f.{}) AS BIGINT)", c.column()));
-    }
-    for fl in Flag::ALL {
-        cols.push(format!(
-            "COUNT(DISTINCT CASE WHEN (f.flags & {}) <> 0 THEN f.conv_id END)",
-            fl as u8
-        ));
-    }
-    let mut wheres = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    if filter.from.is_some() {
-        wheres.push(format!("f.day >= {}", next()));
-    }
-    if filter.to.is_some() {
-        wheres.push(format!("f.day <= {}", next()));
-    }
-    if filter.store.is_some() {
-        wheres.push(format!("s.code = {}", next()));
-    }
-    let mut groups = Vec::new();
-    for (on, col) in [
-        (g.store, "s.code"),
-        (g.agent, "f.agent"),
-        (g.date, "f.day"),
-        (g.hour, "f.hour"),
-    ] {
-        if on {
-            groups.push(col);
-        }
-    }
-    let mut sql = format!(
-        "SELECT {} FROM kpi_facts f JOIN stores s ON s.id = f.store_id",
-        cols.join(", ")
-    );
-    if !wheres.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&wheres.join(" AND "));
-    }
-    if !groups.is_empty() {
-        sql.push_str(" GROUP BY ");
-        sql.push_str(&groups.join(", "));
-    } else {
-        sql.push_str(" HAVING COUNT(*) > 0");
-    }
-    sql
-}
-
-/// The group key of a KPI query's row.
-pub fn group_key(
-    g: Grouping,
-    store: Option<String>,
-    agent: Option<String>,
-    day: Option<i64>,
-    hour: Option<i64>,
-) -> GroupKey {
-    use kefu_kpi::aggregate::AgentKey;
-    GroupKey {
-        store: if g.store { store } else { None },
-        agent: match (g.agent, agent) {
-            (false, _) => AgentKey::NotGrouped,
-            (true, Some(a)) => AgentKey::Named(a),
-            (true, None) => AgentKey::Null,
-        },
-        day: if g.date { day.map(|d| d as i32) } else { None },
-        hour: if g.hour { hour.map(|h| h as u8) } else { None },
-    }
 }

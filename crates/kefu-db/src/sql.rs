@@ -4,12 +4,15 @@
 
 /// Implements [`crate::Repository`] for `$repo` (a struct with a field
 /// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
+/// `$lock` ends a `SELECT` that must lock the rows it reads (`" FOR UPDATE"`
+/// where the database has it; SQLite locks the whole database anyway).
 ///
 /// The schema the queries expect is in each backend's migrations: tables
-/// `stores`, `conversations`, `messages`, `orders`, `ratings`, `kpi_facts`.
+/// `stores`, `conversations`, `messages`, `orders`, `ratings`,
+/// `kpi_store_facts`.
 #[macro_export]
 macro_rules! sql_repository {
-    ($repo:ident, $tx:ident, $db:ty) => {
+    ($repo:ident, $tx:ident, $db:ty, $lock:literal) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
@@ -341,16 +344,15 @@ macro_rules! sql_repository {
 
             async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
                 let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
-                recompute(&mut self.tx, &touched).await?;
+                let mut rows = recompute(&mut self.tx, &touched).await?;
                 let fresh = ::std::mem::take(&mut self.fresh);
                 let params = &self.params;
                 let computed = fresh.facts(|s| params.get(&s).map(|p| p.0.clone()), &self.fresh_convs);
-                let mut rows = Vec::new();
                 for (conv, facts) in computed {
                     let store = self.fresh_convs.get(&conv).copied().unwrap_or_default();
-                    rows.extend(facts.into_iter().map(|f| (store, conv, f)));
+                    rows.push((store, conv, facts));
                 }
-                insert_facts(&mut self.tx, &rows).await?;
+                save_facts(&mut self.tx, rows).await?;
                 self.tx.commit().await?;
                 Ok((touched.len() + self.fresh_convs.len()) as u64)
             }
@@ -370,13 +372,17 @@ macro_rules! sql_repository {
                 && a.kind == b.kind
         }
 
-        /// Recomputes and stores the facts of conversations, in the
-        /// transaction.
-        async fn recompute(tx: &mut ::sqlx::Transaction<'static, $db>, convs: &[i64]) -> ::anyhow::Result<()> {
+        /// The facts of conversations recomputed from storage, as
+        /// (store id, conversation id, facts).
+        async fn recompute(
+            tx: &mut ::sqlx::Transaction<'static, $db>,
+            convs: &[i64],
+        ) -> ::anyhow::Result<Vec<(i64, i64, Vec<$crate::conversation::NamedFact>)>> {
             use $crate::conversation::{MessageRow, OrderRow, RatingRow};
             use ::std::collections::HashMap;
+            let mut out = Vec::new();
             if convs.is_empty() {
-                return Ok(());
+                return Ok(out);
             }
             let mut stores: HashMap<i64, (::kefu_kpi::Params, Vec<String>)> = HashMap::new();
             let rows: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores").fetch_all(&mut **tx).await?;
@@ -430,8 +436,6 @@ macro_rules! sql_repository {
                 for (conv, seq, agent, rated_at, score) in rows {
                     ratings.entry(conv).or_default().push(RatingRow { seq, agent, rated_at, score });
                 }
-                list("DELETE FROM kpi_facts WHERE conv_id IN (").build().execute(&mut **tx).await?;
-                let mut facts: Vec<(i64, i64, $crate::conversation::NamedFact)> = Vec::new();
                 for conv in chunk {
                     let Some(store) = conv_store.get(conv) else { continue };
                     let Some((params, prefixes)) = stores.get(store) else { continue };
@@ -443,36 +447,47 @@ macro_rules! sql_repository {
                         orders.get(conv).map_or(&[][..], |v| &v[..]),
                         ratings.get(conv).map_or(&[][..], |v| &v[..]),
                     )?;
-                    facts.extend(computed.into_iter().map(|f| (*store, *conv, f)));
+                    out.push((*store, *conv, computed));
                 }
-                insert_facts(tx, &facts).await?;
             }
-            Ok(())
+            Ok(out)
         }
 
-        /// Stores facts as (store id, conversation id, fact).
-        async fn insert_facts(
+        /// Replaces conversations' facts in their stores' stored facts.
+        async fn save_facts(
             tx: &mut ::sqlx::Transaction<'static, $db>,
-            facts: &[(i64, i64, $crate::conversation::NamedFact)],
+            rows: Vec<(i64, i64, Vec<$crate::conversation::NamedFact>)>,
         ) -> ::anyhow::Result<()> {
-            for part in facts.chunks(ROWS_PER_STATEMENT) {
-                let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO kpi_facts (store_id, conv_id, agent, day, hour, flags");
-                for c in ::kefu_kpi::Counter::ALL {
-                    qb.push(", ").push(c.column());
+            let mut by_store: ::std::collections::BTreeMap<i64, Vec<(i64, Vec<$crate::conversation::NamedFact>)>> =
+                Default::default();
+            for (store, conv, facts) in rows {
+                by_store.entry(store).or_default().push((conv, facts));
+            }
+            for (store, convs) in by_store {
+                ::sqlx::query(concat!("SELECT id FROM stores WHERE id = $1", $lock))
+                    .bind(store)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let stored: Option<Vec<u8>> =
+                    ::sqlx::query_scalar("SELECT facts FROM kpi_store_facts WHERE store_id = $1")
+                        .bind(store)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let mut facts = match stored {
+                    Some(bytes) => $crate::store_facts::StoreFacts::decode(&bytes)?,
+                    None => Default::default(),
+                };
+                for (conv, f) in convs {
+                    facts.set(conv, f);
                 }
-                qb.push(") ");
-                qb.push_values(part, |mut b, (store, conv, f)| {
-                    b.push_bind(*store)
-                        .push_bind(*conv)
-                        .push_bind(f.agent.clone())
-                        .push_bind(i64::from(f.fact.day))
-                        .push_bind(i64::from(f.fact.hour))
-                        .push_bind(i64::from(f.fact.flags));
-                    for v in f.fact.counts {
-                        b.push_bind(v);
-                    }
-                });
-                qb.build().execute(&mut **tx).await?;
+                ::sqlx::query(
+                    "INSERT INTO kpi_store_facts (store_id, facts) VALUES ($1, $2) \
+                     ON CONFLICT (store_id) DO UPDATE SET facts = excluded.facts",
+                )
+                .bind(store)
+                .bind(facts.encode())
+                .execute(&mut **tx)
+                .await?;
             }
             Ok(())
         }
@@ -508,7 +523,8 @@ macro_rules! sql_repository {
                     .bind(id)
                     .fetch_all(&mut *tx)
                     .await?;
-                recompute(&mut tx, &convs).await?;
+                let rows = recompute(&mut tx, &convs).await?;
+                save_facts(&mut tx, rows).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -531,36 +547,25 @@ macro_rules! sql_repository {
                 grouping: ::kefu_kpi::Grouping,
                 filter: &::kefu_kpi::Filter,
             ) -> ::anyhow::Result<Vec<(::kefu_kpi::GroupKey, ::kefu_kpi::Totals)>> {
-                use ::sqlx::Row as _;
-                let sql = $crate::kpi_select(grouping, filter);
-                let mut q = ::sqlx::query(&sql);
-                if let Some(from) = filter.from {
-                    q = q.bind(i64::from(from));
-                }
-                if let Some(to) = filter.to {
-                    q = q.bind(i64::from(to));
-                }
+                use $crate::futures_util::TryStreamExt as _;
+                let mut agg = ::kefu_kpi::Aggregator::new(grouping, filter.clone());
+                let mut stores: Vec<String> = Vec::new();
+                let mut agents: Vec<String> = Vec::new();
+                let sql = if filter.store.is_some() {
+                    "SELECT s.code, f.facts FROM kpi_store_facts f JOIN stores s ON s.id = f.store_id WHERE s.code = $1"
+                } else {
+                    "SELECT s.code, f.facts FROM kpi_store_facts f JOIN stores s ON s.id = f.store_id"
+                };
+                let mut q = ::sqlx::query_as::<_, (String, Vec<u8>)>(sql);
                 if let Some(store) = &filter.store {
                     q = q.bind(store.as_str());
                 }
-                let rows = q.fetch_all(&self.pool).await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let store: Option<String> = row.try_get(0)?;
-                    let agent: Option<String> = row.try_get(1)?;
-                    let day: Option<i64> = row.try_get(2)?;
-                    let hour: Option<i64> = row.try_get(3)?;
-                    let mut t = ::kefu_kpi::Totals::default();
-                    for i in 0..t.counts.len() {
-                        t.counts[i] = row.try_get::<Option<i64>, _>(4 + i)?.unwrap_or(0);
-                    }
-                    for i in 0..t.buyers.len() {
-                        t.buyers[i] = row.try_get::<i64, _>(4 + t.counts.len() + i)?;
-                    }
-                    let key = $crate::group_key(grouping, store, agent, day, hour);
-                    out.push((key, t));
+                let mut rows = q.fetch(&self.pool);
+                while let Some((code, bytes)) = rows.try_next().await? {
+                    $crate::store_facts::aggregate(&bytes, stores.len() as u32, &mut agg, &mut agents)?;
+                    stores.push(code);
                 }
-                Ok(out)
+                Ok(agg.finish(|s| stores[s as usize].clone(), |a| agents[a as usize].clone()))
             }
 
             async fn counts(&self) -> ::anyhow::Result<$crate::TableCounts> {
@@ -571,7 +576,7 @@ macro_rules! sql_repository {
                     ("orders", &mut c.orders),
                     ("ratings", &mut c.ratings),
                     ("conversations", &mut c.conversations),
-                    ("kpi_facts", &mut c.facts),
+                    ("kpi_store_facts", &mut c.facts),
                 ] {
                     *slot = ::sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?;
                 }

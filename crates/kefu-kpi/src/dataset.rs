@@ -5,8 +5,8 @@ use crate::aggregate::{Aggregator, Filter, GroupKey, Grouping};
 use crate::compute::conversation_facts;
 use crate::facts::{Fact, Totals};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
-use kefu_domain::{Message, Order, Rating, StoreSettings};
-use std::collections::HashMap;
+use kefu_domain::{Message, Order, Rating, RecordTime, StoreSettings};
+use std::collections::{HashMap, HashSet};
 
 /// Interns strings as dense ids.
 #[derive(Debug, Default)]
@@ -46,6 +46,13 @@ pub struct Dataset {
     orders: Vec<(u32, OrderIn)>,
     ratings: Vec<(u32, RatingIn)>,
     seq: u64,
+    /// (store, message_id) seen: a repeated message is skipped.
+    message_ids: HashSet<(u32, Box<str>)>,
+    /// (store, order_id) → index in `orders`: a later version replaces it.
+    order_ids: HashMap<(u32, String), usize>,
+    /// (conversation, agent, rated_at) → index in `ratings`: a later one
+    /// replaces the score.
+    rating_ids: HashMap<(u32, u32, RecordTime), usize>,
 }
 
 impl Dataset {
@@ -62,6 +69,9 @@ impl Dataset {
             orders: Vec::new(),
             ratings: Vec::new(),
             seq: 0,
+            message_ids: HashSet::new(),
+            order_ids: HashMap::new(),
+            rating_ids: HashMap::new(),
         }
     }
 
@@ -84,9 +94,17 @@ impl Dataset {
         Ok(c)
     }
 
-    /// Adds a message, in order of arrival.
+    /// Adds a message, in order of arrival; one whose (store, message_id)
+    /// came before is skipped, as an import would.
     pub fn add_message(&mut self, m: &Message) -> Result<(), String> {
         let c = self.conv(&m.store, &m.buyer)?;
+        let store = self.conv_store[c as usize];
+        if !self
+            .message_ids
+            .insert((store, m.message_id.as_str().into()))
+        {
+            return Ok(());
+        }
         let info = &self.stores[self.conv_store[c as usize] as usize];
         let role = Role::of(m.sender, m.kind, &m.content, &info.prefixes);
         let at = info.params.clock.to_utc_ms(m.sent_at);
@@ -104,39 +122,53 @@ impl Dataset {
         Ok(())
     }
 
-    /// Adds an order.
+    /// Adds an order; a later version of a known (store, order_id) replaces
+    /// the earlier one.
     pub fn add_order(&mut self, o: &Order) -> Result<(), String> {
         let c = self.conv(&o.store, &o.buyer)?;
-        let clock = &self.stores[self.conv_store[c as usize] as usize]
-            .params
-            .clock;
+        let store = self.conv_store[c as usize];
+        let clock = &self.stores[store as usize].params.clock;
         let order = OrderIn {
             created: clock.to_utc_ms(o.created_at),
             paid: o.paid_at.map(|t| clock.to_utc_ms(t)),
             amount: o.amount.0,
         };
-        self.orders.push((c, order));
+        match self.order_ids.get(&(store, o.order_id.clone())) {
+            Some(&i) => self.orders[i] = (c, order),
+            None => {
+                self.order_ids
+                    .insert((store, o.order_id.clone()), self.orders.len());
+                self.orders.push((c, order));
+            }
+        }
         Ok(())
     }
 
-    /// Adds a rating, in order of arrival.
+    /// Adds a rating, in order of arrival; a later one with the same
+    /// (store, buyer, agent, rated_at) replaces the score.
     pub fn add_rating(&mut self, r: &Rating) -> Result<(), String> {
         let c = self.conv(&r.store, &r.buyer)?;
-        let at = self.stores[self.conv_store[c as usize] as usize]
+        let store = self.conv_store[c as usize];
+        let at = self.stores[store as usize]
             .params
             .clock
             .to_utc_ms(r.rated_at);
         let agent = self.agents.id(&r.agent);
-        self.seq += 1;
-        self.ratings.push((
-            c,
-            RatingIn {
-                at,
-                seq: self.seq,
-                agent,
-                score: r.score,
-            },
-        ));
+        match self.rating_ids.get(&(c, agent, r.rated_at)) {
+            Some(&i) => self.ratings[i].1.score = r.score,
+            None => {
+                self.seq += 1;
+                self.rating_ids
+                    .insert((c, agent, r.rated_at), self.ratings.len());
+                let rating = RatingIn {
+                    at,
+                    seq: self.seq,
+                    agent,
+                    score: r.score,
+                };
+                self.ratings.push((c, rating));
+            }
+        }
         Ok(())
     }
 
