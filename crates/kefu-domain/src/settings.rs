@@ -157,7 +157,8 @@ fn number(key: &str, value: &str, min: u32, max: u32) -> Result<u32, SettingErro
 
 impl StoreSettings {
     /// Changes one setting from its text form, refusing bad values with the
-    /// reason. `auto_reply_prefixes` takes a comma-separated list.
+    /// reason. `auto_reply_prefixes` takes a list separated by ASCII commas
+    /// (a Chinese comma `，` belongs to the prefix).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let err = |reason: String| SettingError {
             key: key.into(),
@@ -187,7 +188,7 @@ impl StoreSettings {
             }
             "auto_reply_prefixes" => {
                 self.auto_reply_prefixes = value
-                    .split([',', '，'])
+                    .split(',')
                     .map(str::trim)
                     .filter(|p| !p.is_empty())
                     .map(str::to_string)

@@ -1,7 +1,7 @@
 //! `kefu kpi`: figures from the database, or straight from files.
 
 use crate::lang::tr;
-use crate::output::{Format, write_rows};
+use crate::output::{Format, write_groups};
 use anyhow::{Context, bail};
 use clap::Args;
 use kefu_domain::StoreSettings;
@@ -94,8 +94,7 @@ pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
             g
         }
     };
-    let rows = kefu_kpi::report::rows(groups);
-    write_rows(&rows, grouping, a.format, a.out.as_deref())?;
+    write_groups(groups, grouping, a.format, a.out.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -118,17 +117,21 @@ pub fn read_settings(path: &Path) -> anyhow::Result<HashMap<String, StoreSetting
             .with_context(|| format!("{}: stores.\"{code}\" must be a table", path.display()))?;
         let mut s = StoreSettings::default();
         for (key, value) in table {
-            let text = match value {
-                toml::Value::String(v) => v.clone(),
-                toml::Value::Array(items) => items
+            if let (true, toml::Value::Array(items)) = (key == "auto_reply_prefixes", value) {
+                // A list holds whole prefixes, commas included.
+                s.auto_reply_prefixes = items
                     .iter()
                     .map(|i| {
                         i.as_str()
-                            .map(str::to_string)
+                            .map(|p| p.trim().to_string())
                             .unwrap_or_else(|| i.to_string())
                     })
-                    .collect::<Vec<_>>()
-                    .join(","),
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                continue;
+            }
+            let text = match value {
+                toml::Value::String(v) => v.clone(),
                 other => other.to_string(),
             };
             s.set(key, &text)

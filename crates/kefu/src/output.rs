@@ -3,7 +3,8 @@
 use crate::lang::{english, tr};
 use anyhow::{Context, bail};
 use kefu_kpi::Grouping;
-use kefu_kpi::report::{Figure, Row, Value};
+use kefu_kpi::report::{Figure, Row, Value, rows};
+use kefu_kpi::{GroupKey, Totals};
 use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
@@ -58,9 +59,11 @@ fn columns(rows: &[Row]) -> Vec<Figure> {
         .collect()
 }
 
-/// Writes the rows in a format to a file, or to stdout.
-pub fn write_rows(
-    rows: &[Row],
+/// Writes grouped totals in a format to a file, or to stdout. JSON and CSV
+/// are streamed row by row, so a result of millions of rows needs little
+/// memory.
+pub fn write_groups(
+    groups: Vec<(GroupKey, Totals)>,
     g: Grouping,
     format: Format,
     out: Option<&Path>,
@@ -69,16 +72,52 @@ pub fn write_rows(
         let Some(path) = out else {
             bail!("{}", tr("xlsx 需要 --out 文件", "xlsx needs --out FILE"))
         };
-        return write_xlsx(rows, g, path);
+        return write_xlsx(&rows(groups), g, path);
     }
-    let text = match format {
-        Format::Json => {
-            let arr: Vec<serde_json::Value> = rows.iter().map(|r| r.to_json(g)).collect();
-            serde_json::to_string_pretty(&arr)? + "\n"
+    let mut w: Box<dyn Write> = match out {
+        Some(path) => {
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Box::new(std::io::BufWriter::new(f))
         }
-        Format::Csv => csv_text(rows, g),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match format {
+        Format::Json => {
+            w.write_all(b"[")?;
+            for (i, (key, totals)) in groups.into_iter().enumerate() {
+                w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut w, &Row::new(key, &totals).to_json(g))?;
+            }
+            w.write_all(b"\n]\n")?;
+        }
+        Format::Csv => {
+            if out.is_some() {
+                w.write_all("\u{feff}".as_bytes())?; // so Excel reads UTF-8
+            }
+            let mut c = csv::Writer::from_writer(&mut w);
+            let mut header: Vec<&str> = g.keys();
+            header.extend(Figure::ALL.iter().map(|f| f.name()));
+            c.write_record(&header)?;
+            for (key, totals) in groups {
+                let r = Row::new(key, &totals);
+                let mut rec: Vec<String> = r
+                    .key_texts(g)
+                    .into_iter()
+                    .map(|(_, t)| t.unwrap_or_default())
+                    .collect();
+                rec.extend(Figure::ALL.iter().map(|f| match r.get(*f) {
+                    Some(Value::Number(Some(x))) => x.to_string(),
+                    Some(v) => v.to_text(),
+                    None => String::new(),
+                }));
+                c.write_record(&rec)?;
+            }
+            c.flush()?;
+        }
         _ => {
-            let figs = columns(rows);
+            let rows = rows(groups);
+            let figs = columns(&rows);
             let mut header: Vec<String> =
                 g.keys().iter().map(|k| key_label(k).to_string()).collect();
             header.extend(
@@ -100,44 +139,11 @@ pub fn write_rows(
                     v
                 })
                 .collect();
-            text_table(&header, &body)
+            w.write_all(text_table(&header, &body).as_bytes())?;
         }
-    };
-    match out {
-        Some(path) => {
-            let mut bytes = Vec::new();
-            if format == Format::Csv {
-                bytes.extend_from_slice("\u{feff}".as_bytes()); // so Excel reads UTF-8
-            }
-            bytes.extend_from_slice(text.as_bytes());
-            std::fs::write(path, bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
+    w.flush()?;
     Ok(())
-}
-
-fn csv_text(rows: &[Row], g: Grouping) -> String {
-    let figs = columns(rows);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<&str> = g.keys();
-    header.extend(figs.iter().map(|f| f.name()));
-    let _ = w.write_record(&header);
-    for r in rows {
-        let mut rec: Vec<String> = r
-            .key_texts(g)
-            .into_iter()
-            .map(|(_, t)| t.unwrap_or_default())
-            .collect();
-        rec.extend(figs.iter().map(|f| match r.get(*f) {
-            Some(Value::Number(Some(x))) => x.to_string(),
-            Some(v) => v.to_text(),
-            None => String::new(),
-        }));
-        let _ = w.write_record(&rec);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn write_xlsx(rows: &[Row], g: Grouping, path: &Path) -> anyhow::Result<()> {

@@ -103,9 +103,9 @@ fn settings_apply_alike_in_both_modes() {
         "store",
         "set",
         "tm-2001",
-        "auto_reply_prefixes=亲，在的,您好",
+        "auto_reply_prefixes=亲，在的,您好，欢迎",
     ]);
-    let toml = "[stores.\"dy-1001\"]\nsession_idle_minutes = 30\nattribution = \"payment\"\nservice_hours = \"09:00-22:00\"\n\n[stores.\"tm-2001\"]\nauto_reply_prefixes = [\"亲，在的\", \"您好\"]\n";
+    let toml = "[stores.\"dy-1001\"]\nsession_idle_minutes = 30\nattribution = \"payment\"\nservice_hours = \"09:00-22:00\"\n\n[stores.\"tm-2001\"]\nauto_reply_prefixes = [\"亲，在的\", \"您好，欢迎\"]\n";
     std::fs::write(dir.path().join("settings.toml"), toml).unwrap();
     for by in GROUPINGS {
         let a = ok(&["--db", &db, "kpi", "--by", by, "--format", "json"]);
