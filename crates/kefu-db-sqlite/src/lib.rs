@@ -47,4 +47,32 @@ impl SqliteRepository {
     }
 }
 
-kefu_db::sql_repository!(SqliteRepository, SqliteImport, sqlx::Sqlite, "");
+/// Inserts new messages with multi-row `INSERT`s, skipping known ids.
+async fn insert_messages(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    rows: &[kefu_db::conversation::NewMessage<'_>],
+) -> anyhow::Result<u64> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
+    );
+    qb.push_values(rows, |mut b, r| {
+        b.push_bind(r.conv_id)
+            .push_bind(r.store_id)
+            .push_bind(r.message_id)
+            .push_bind(r.sender)
+            .push_bind(r.agent)
+            .push_bind(r.sent_at.as_str())
+            .push_bind(r.content)
+            .push_bind(r.kind);
+    });
+    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING");
+    Ok(qb.build().execute(&mut **tx).await?.rows_affected())
+}
+
+kefu_db::sql_repository!(
+    SqliteRepository,
+    SqliteImport,
+    sqlx::Sqlite,
+    "",
+    insert_messages
+);

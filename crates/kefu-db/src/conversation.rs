@@ -22,6 +22,27 @@ pub struct MessageRow {
     pub content: String,
 }
 
+/// A message row an import writes.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    /// Conversation id.
+    pub conv_id: i64,
+    /// Store id.
+    pub store_id: i64,
+    /// The store's message id.
+    pub message_id: &'a str,
+    /// Sender code ([`sender_code`]).
+    pub sender: i64,
+    /// Agent.
+    pub agent: Option<&'a str>,
+    /// `sent_at` text ([`RecordTime::to_text`]).
+    pub sent_at: String,
+    /// Content.
+    pub content: &'a str,
+    /// Kind code ([`kind_code`]).
+    pub kind: i64,
+}
+
 /// A stored order as the backends load it.
 #[derive(Debug, Clone)]
 pub struct OrderRow {

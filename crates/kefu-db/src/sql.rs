@@ -6,13 +6,17 @@
 /// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
 /// `$lock` ends a `SELECT` that must lock the rows it reads (`" FOR UPDATE"`
 /// where the database has it; SQLite locks the whole database anyway).
+/// `$insert_messages` stores new message rows the backend's fastest way
+/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>]) ->
+/// anyhow::Result<u64>`, returning the rows inserted, in order, skipping known
+/// `(store_id, message_id)`).
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,
 /// `kpi_store_facts`.
 #[macro_export]
 macro_rules! sql_repository {
-    ($repo:ident, $tx:ident, $db:ty, $lock:literal) => {
+    ($repo:ident, $tx:ident, $db:ty, $lock:literal, $insert_messages:path) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
@@ -27,7 +31,7 @@ macro_rules! sql_repository {
             fresh: $crate::conversation::Fresh,
         }
 
-        const ROWS_PER_STATEMENT: usize = 1000;
+        const ROWS_PER_STATEMENT: usize = 4000;
         const CONVS_PER_RECOMPUTE: usize = 500;
 
         impl $tx {
@@ -155,22 +159,23 @@ macro_rules! sql_repository {
                 for chunk in offered.chunks(ROWS_PER_STATEMENT) {
                     let max_before: Option<i64> =
                         ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
-                    );
-                    qb.push_values(chunk, |mut b, &i| {
-                        let m = &batch[i];
-                        b.push_bind(ids[i].1)
-                            .push_bind(ids[i].0)
-                            .push_bind(m.message_id.as_str())
-                            .push_bind(sender_code(m.sender))
-                            .push_bind(m.agent.as_deref())
-                            .push_bind(m.sent_at.to_text())
-                            .push_bind(m.content.as_str())
-                            .push_bind(kind_code(m.kind));
-                    });
-                    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING");
-                    let inserted = qb.build().execute(&mut *self.tx).await?.rows_affected() as usize;
+                    let rows: Vec<$crate::conversation::NewMessage<'_>> = chunk
+                        .iter()
+                        .map(|&i| {
+                            let m = &batch[i];
+                            $crate::conversation::NewMessage {
+                                conv_id: ids[i].1,
+                                store_id: ids[i].0,
+                                message_id: m.message_id.as_str(),
+                                sender: sender_code(m.sender),
+                                agent: m.agent.as_deref(),
+                                sent_at: m.sent_at.to_text(),
+                                content: m.content.as_str(),
+                                kind: kind_code(m.kind),
+                            }
+                        })
+                        .collect();
+                    let inserted = $insert_messages(&mut self.tx, &rows).await? as usize;
                     out.imported += inserted as u64;
                     // Known ids: which rows are older than this statement, and are they equal?
                     let mut older: ::std::collections::HashMap<(i64, String), (i64, i64, Option<String>, String, String, i64)> =

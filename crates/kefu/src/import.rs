@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const BATCH: usize = 5000;
+const BATCH: usize = 16_000;
 const ERRORS_SHOWN: usize = 20;
 
 /// Options of `kefu import`.
