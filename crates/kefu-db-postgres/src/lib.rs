@@ -72,9 +72,7 @@ async fn insert_messages(
         copy_field(&mut text, Some(r.content));
         let _ = writeln!(text, "\t{}", r.kind);
     }
-    let mut copy = (&mut **tx)
-        .copy_in_raw("COPY import_messages FROM STDIN")
-        .await?;
+    let mut copy = tx.copy_in_raw("COPY import_messages FROM STDIN").await?;
     copy.send(text.into_bytes()).await?;
     copy.finish().await?;
     let inserted = sqlx::query(
