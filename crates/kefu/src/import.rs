@@ -245,7 +245,7 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
         tally.rejected,
         tr("重算", "recomputed"),
         recomputed,
-        tr("个会话对象", "conversations"),
+        tr("位买家", "conversations"),
         secs,
         tally.read as f64 / secs.max(1e-9),
         tr("条/秒", "records/s"),
