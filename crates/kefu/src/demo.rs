@@ -1,10 +1,9 @@
 //! `kefu demo`: writes a realistic demo month.
 
-use crate::import::ImportArgs;
+use crate::import::{ImportArgs, ImportKind};
 use crate::lang::tr;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use kefu_import::Kind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,16 +58,10 @@ pub async fn run(db: &str, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     if a.load {
-        for (kind, file) in [
-            (Kind::Messages, "messages.csv"),
-            (Kind::Orders, "orders.csv"),
-            (Kind::Ratings, "ratings.csv"),
-        ] {
-            let code =
-                crate::import::run(db, &ImportArgs::new(kind, vec![a.out.join(file)])).await?;
-            if code != ExitCode::SUCCESS {
-                return Ok(code);
-            }
+        let args = ImportArgs::new(ImportKind::Dir, vec![a.out.clone()]);
+        let code = crate::import::run(db, &args).await?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
         }
         return crate::kpi::run(db, &crate::kpi::KpiArgs::by_store()).await;
     }

@@ -17,9 +17,11 @@ const ERRORS_SHOWN: usize = 20;
 /// Options of `kefu import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// What the files hold: messages, orders or ratings.
-    kind: Kind,
-    /// CSV (header row) or JSON Lines files.
+    /// What the files hold: messages, orders or ratings; or `dir`: each
+    /// FILE is a directory whose messages.csv, orders.csv and ratings.csv
+    /// (those present) are imported together.
+    kind: ImportKind,
+    /// CSV (header row) or JSON Lines files (directories with `dir`).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Text encoding: auto (default), utf-8 or gb18030 (gbk).
@@ -34,9 +36,29 @@ pub struct ImportArgs {
     skip_invalid: bool,
 }
 
+/// What `kefu import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// Files of one kind of record.
+    Records(Kind),
+    /// Directories of messages.csv, orders.csv and ratings.csv.
+    Dir,
+}
+
+impl std::str::FromStr for ImportKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ImportKind, String> {
+        if s.trim().eq_ignore_ascii_case("dir") {
+            return Ok(ImportKind::Dir);
+        }
+        s.parse::<Kind>().map(ImportKind::Records).map_err(|e| format!("{e}, or dir"))
+    }
+}
+
 impl ImportArgs {
-    /// Arguments importing files of one kind with the defaults.
-    pub fn new(kind: Kind, files: Vec<PathBuf>) -> ImportArgs {
+    /// Arguments importing files (or, with [`ImportKind::Dir`], directories)
+    /// with the defaults.
+    pub fn new(kind: ImportKind, files: Vec<PathBuf>) -> ImportArgs {
         ImportArgs {
             kind,
             files,
@@ -103,8 +125,31 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut errors: Vec<RecordError> = Vec::new();
     let mut error_count = 0u64;
     let mut reject_files = Vec::new();
-    for path in &a.files {
-        let mut reader = match kefu_import::open(path, a.kind, &opts) {
+    let mut inputs: Vec<(Kind, PathBuf)> = Vec::new();
+    for f in &a.files {
+        match a.kind {
+            ImportKind::Records(kind) => inputs.push((kind, f.clone())),
+            ImportKind::Dir => {
+                let before = inputs.len();
+                for kind in [Kind::Messages, Kind::Orders, Kind::Ratings] {
+                    let path = f.join(format!("{kind}.csv"));
+                    if path.exists() {
+                        inputs.push((kind, path));
+                    }
+                }
+                if inputs.len() == before {
+                    tx.rollback().await?;
+                    anyhow::bail!(
+                        "{}: {}",
+                        f.display(),
+                        tr("没有 messages.csv、orders.csv 或 ratings.csv", "has no messages.csv, orders.csv or ratings.csv")
+                    );
+                }
+            }
+        }
+    }
+    for (kind, path) in &inputs {
+        let mut reader = match kefu_import::open(path, *kind, &opts) {
             Ok(r) => r,
             Err(e) => {
                 tx.rollback().await?;
