@@ -51,7 +51,9 @@ impl std::str::FromStr for ImportKind {
         if s.trim().eq_ignore_ascii_case("dir") {
             return Ok(ImportKind::Dir);
         }
-        s.parse::<Kind>().map(ImportKind::Records).map_err(|e| format!("{e}, or dir"))
+        s.parse::<Kind>()
+            .map(ImportKind::Records)
+            .map_err(|e| format!("{e}, or dir"))
     }
 }
 
@@ -142,7 +144,10 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
                     anyhow::bail!(
                         "{}: {}",
                         f.display(),
-                        tr("没有 messages.csv、orders.csv 或 ratings.csv", "has no messages.csv, orders.csv or ratings.csv")
+                        tr(
+                            "没有 messages.csv、orders.csv 或 ratings.csv",
+                            "has no messages.csv, orders.csv or ratings.csv"
+                        )
                     );
                 }
             }

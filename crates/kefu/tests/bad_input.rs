@@ -248,3 +248,22 @@ fn gbk_files_with_chinese_headers_and_mapped_columns_import() {
     let rows = json(&ok(&["--db", &db, "kpi", "--format", "json"]));
     assert_eq!(rows[0]["sales"], "129.90");
 }
+
+#[test]
+fn file_mode_refuses_bad_input_with_its_place() {
+    let dir = tmp();
+    std::fs::write(
+        dir.path().join("messages.csv"),
+        format!("{HEAD}{GOOD}dy-1,m3,b1,buyer,,2026-11-03 25:00:00,x,text\n"),
+    )
+    .unwrap();
+    let out = kefu(&["kpi", "--input", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("messages.csv line 4, field `sent_at`") && err.contains("nothing computed"),
+        "{err}"
+    );
+    let none = kefu(&["kpi", "--input", &path(dir.path(), "nowhere")]);
+    assert!(String::from_utf8_lossy(&none.stderr).contains("does not exist"));
+}

@@ -42,7 +42,13 @@ fn sqlite_and_files_agree_and_reimport_changes_nothing() {
     same_figures(&db, dir.path());
     // The three files in one transaction (`import dir`) give the same figures.
     let one_go = path(dir.path(), "one-go.db");
-    let out = ok(&["--db", &one_go, "import", "dir", dir.path().to_str().unwrap()]);
+    let out = ok(&[
+        "--db",
+        &one_go,
+        "import",
+        "dir",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(out.contains("rejected 0"), "{out}");
     same_figures(&one_go, dir.path());
     let before = ok(&[
