@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn killed_import_then_import_again_equals_a_clean_import() {
     let dir = tmp();
-    demo(dir.path(), 150_000);
+    demo(dir.path(), 250_000);
     let db = path(dir.path(), "kefu.db");
     let messages = path(dir.path(), "messages.csv");
     let only_messages = tmp();
@@ -24,7 +24,7 @@ fn killed_import_then_import_again_equals_a_clean_import() {
         "store",
     ]));
     let mut killed_mid_import = false;
-    for delay_ms in [600u64, 1200, 2500] {
+    for delay_ms in [300u64, 900, 2500] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
             .args(["--db", &db, "import", "messages", &messages])
             .stdout(Stdio::null())
