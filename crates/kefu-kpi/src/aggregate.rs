@@ -1,7 +1,7 @@
 //! Summing facts into the groups of a query, with distinct buyers.
 
 use crate::facts::{COUNTERS, Fact, Flag, Totals};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Which keys a query groups by. Grouping by agent always groups by store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,7 +105,7 @@ type IdKey = (u32, Option<Option<u32>>, Option<i32>, Option<u8>);
 pub struct Aggregator {
     grouping: Grouping,
     filter: Filter,
-    groups: HashMap<IdKey, Totals>,
+    groups: FxHashMap<IdKey, Totals>,
     conv_flags: Vec<(IdKey, u8)>,
 }
 
@@ -115,7 +115,7 @@ impl Aggregator {
         Aggregator {
             grouping,
             filter,
-            groups: HashMap::new(),
+            groups: FxHashMap::default(),
             conv_flags: Vec::new(),
         }
     }

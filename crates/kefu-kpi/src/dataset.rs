@@ -6,12 +6,13 @@ use crate::compute::conversation_facts;
 use crate::facts::{Fact, Totals};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
 use kefu_domain::{Message, Order, Rating, RecordTime, StoreSettings};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 
 /// Interns strings as dense ids.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
@@ -40,19 +41,19 @@ pub struct Dataset {
     store_ids: Interner,
     agents: Interner,
     /// (store id, buyer) → conversation id.
-    convs: HashMap<(u32, String), u32>,
+    convs: Vec<FxHashMap<String, u32>>,
     conv_store: Vec<u32>,
     messages: Vec<(u32, Msg)>,
     orders: Vec<(u32, OrderIn)>,
     ratings: Vec<(u32, RatingIn)>,
     seq: u64,
     /// (store, message_id) seen: a repeated message is skipped.
-    message_ids: HashSet<(u32, Box<str>)>,
+    message_ids: FxHashSet<(u32, Box<str>)>,
     /// (store, order_id) → index in `orders`: a later version replaces it.
-    order_ids: HashMap<(u32, String), usize>,
+    order_ids: FxHashMap<(u32, String), usize>,
     /// (conversation, agent, rated_at) → index in `ratings`: a later one
     /// replaces the score.
-    rating_ids: HashMap<(u32, u32, RecordTime), usize>,
+    rating_ids: FxHashMap<(u32, u32, RecordTime), usize>,
 }
 
 impl Dataset {
@@ -63,15 +64,15 @@ impl Dataset {
             stores: Vec::new(),
             store_ids: Interner::default(),
             agents: Interner::default(),
-            convs: HashMap::new(),
+            convs: Vec::new(),
             conv_store: Vec::new(),
             messages: Vec::new(),
             orders: Vec::new(),
             ratings: Vec::new(),
             seq: 0,
-            message_ids: HashSet::new(),
-            order_ids: HashMap::new(),
-            rating_ids: HashMap::new(),
+            message_ids: FxHashSet::default(),
+            order_ids: FxHashMap::default(),
+            rating_ids: FxHashMap::default(),
         }
     }
 
@@ -84,13 +85,14 @@ impl Dataset {
                 params,
                 prefixes: s.auto_reply_prefixes,
             });
+            self.convs.push(FxHashMap::default());
         }
-        if let Some(c) = self.convs.get(&(sid, buyer.to_string())) {
+        if let Some(c) = self.convs[sid as usize].get(buyer) {
             return Ok(*c);
         }
         let c = self.conv_store.len() as u32;
         self.conv_store.push(sid);
-        self.convs.insert((sid, buyer.to_string()), c);
+        self.convs[sid as usize].insert(buyer.to_string(), c);
         Ok(c)
     }
 
@@ -170,6 +172,12 @@ impl Dataset {
             }
         }
         Ok(())
+    }
+
+    /// Makes room for about `n` more messages.
+    pub fn reserve_messages(&mut self, n: usize) {
+        self.messages.reserve(n);
+        self.message_ids.reserve(n);
     }
 
     /// Number of messages held.

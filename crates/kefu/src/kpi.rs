@@ -166,6 +166,10 @@ pub fn from_files(
             continue;
         }
         let reader = kefu_import::open(&path, kind, &opts)?;
+        if kind == Kind::Messages {
+            // About 110 bytes a message in platform exports.
+            data.reserve_messages((reader.total_bytes() / 110) as usize);
+        }
         read_into(reader, &path, &mut data)?;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -12,6 +12,11 @@ use clap::{Parser, Subcommand};
 use lang::Lang;
 use std::process::ExitCode;
 
+/// mimalloc: records are parsed on one thread and freed on another, which
+/// the system allocator handles poorly.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// kefu (客服): operations platform for e-commerce customer-service outsourcing.
 #[derive(Debug, Parser)]
 #[command(name = "kefu", version, about, long_about = None)]
