@@ -94,5 +94,6 @@ kefu_db::sql_repository!(
     PostgresImport,
     sqlx::Postgres,
     " FOR UPDATE",
-    insert_messages
+    insert_messages,
+    "ANALYZE conversations, messages, orders, ratings"
 );

@@ -74,5 +74,6 @@ kefu_db::sql_repository!(
     SqliteImport,
     sqlx::Sqlite,
     "",
-    insert_messages
+    insert_messages,
+    "PRAGMA optimize"
 );

@@ -9,14 +9,16 @@
 /// `$insert_messages` stores new message rows the backend's fastest way
 /// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>]) ->
 /// anyhow::Result<u64>`, returning the rows inserted, in order, skipping known
-/// `(store_id, message_id)`).
+/// `(store_id, message_id)`). `$refresh_stats` is run before a large
+/// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
+/// scans all messages for every batch of conversations after a big import).
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,
 /// `kpi_store_facts`.
 #[macro_export]
 macro_rules! sql_repository {
-    ($repo:ident, $tx:ident, $db:ty, $lock:literal, $insert_messages:path) => {
+    ($repo:ident, $tx:ident, $db:ty, $lock:literal, $insert_messages:path, $refresh_stats:literal) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
@@ -388,6 +390,9 @@ macro_rules! sql_repository {
             let mut out = Vec::new();
             if convs.is_empty() {
                 return Ok(out);
+            }
+            if convs.len() > CONVS_PER_RECOMPUTE {
+                ::sqlx::query($refresh_stats).execute(&mut **tx).await?;
             }
             let mut stores: HashMap<i64, (::kefu_kpi::Params, Vec<String>)> = HashMap::new();
             let rows: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores").fetch_all(&mut **tx).await?;
