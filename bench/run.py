@@ -30,6 +30,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -76,6 +77,19 @@ def fmt_rate(r: float) -> str:
     return f"{r:,.0f}/s"
 
 
+class StepFailed(Exception):
+    """A measured command failed; the stage records it and the run goes on."""
+
+
+def describe_rc(rc: int) -> str:
+    if rc < 0:
+        try:
+            return f"killed by signal {-rc} ({signal.Signals(-rc).name})"
+        except ValueError:
+            return f"killed by signal {-rc}"
+    return f"exit {rc}"
+
+
 @dataclass
 class Run:
     """One finished child process."""
@@ -110,7 +124,8 @@ def run(cmd: list[str], *, env: dict[str, str], stdout: Path | None = None,
         log(f"  {wall:.2f} s wall, {r.cpu:.2f} s CPU, peak {fmt_mem(r.maxrss_kb)}, exit {r.rc}, load {load()}")
     if check and r.rc != 0:
         tail = "\n".join(err.strip().splitlines()[-20:])
-        raise SystemExit(f"FAILED (exit {r.rc}): {' '.join(cmd)}\n{tail}")
+        log(f"FAILED ({describe_rc(r.rc)}) after {wall:.1f} s: {' '.join(cmd)}\n{tail}")
+        raise StepFailed(f"{describe_rc(r.rc)} after {wall:.1f} s")
     return r
 
 
@@ -237,20 +252,27 @@ def warm_cache(data: Path) -> None:
                 pass
 
 
-def stage_file_mode(kefu: Path, data: Path, out: Path, repeat: int, env, rep: Report) -> None:
+def stage_file_mode(kefu: Path, data: Path, out: Path, repeat: int, env, rep: Report) -> bool:
+    """Part 1; True when both ran (kefu's output is then the reference of part 3)."""
     log(f"== 1. file mode: kefu kpi --input vs DuckDB ({repeat} alternating runs each), load {load()}")
     warm_cache(data)
     k_json, d_json = out / "kefu_file.json", out / "duckdb.json"
     k_runs: list[Run] = []
     d_runs: list[Run] = []
     load_before = load()
-    for i in range(repeat):
-        k_runs.append(run([str(kefu), "kpi", "--input", str(data), "--by", BY, "--format", "json"],
-                          env=env, stdout=k_json))
-        d_runs.append(run([sys.executable, str(DUCKDB_SCRIPT), "--input", str(data), "--by", BY, "--timing"],
-                          env=env, stdout=d_json))
-        if d_runs[-1].stderr.strip():
-            log("  duckdb_kpi.py: " + d_runs[-1].stderr.strip().splitlines()[-1])
+    try:
+        for i in range(repeat):
+            k_runs.append(run([str(kefu), "kpi", "--input", str(data), "--by", BY, "--format", "json"],
+                              env=env, stdout=k_json))
+            d_runs.append(run([sys.executable, str(DUCKDB_SCRIPT), "--input", str(data), "--by", BY, "--timing"],
+                              env=env, stdout=d_json))
+            if d_runs[-1].stderr.strip():
+                log("  duckdb_kpi.py: " + d_runs[-1].stderr.strip().splitlines()[-1])
+    except StepFailed as e:
+        who = "duckdb_kpi.py" if len(k_runs) > len(d_runs) else "kefu kpi --input"
+        rep.lines.append(Line(f"1. {who}", "runs", str(e), "FAIL"))
+        print(f"  1. {who}: {e} [FAIL]", flush=True)
+        return False
     load_after = load()
     kt = statistics.median(r.wall for r in k_runs)
     dt = statistics.median(r.wall for r in d_runs)
@@ -271,6 +293,7 @@ def stage_file_mode(kefu: Path, data: Path, out: Path, repeat: int, env, rep: Re
     for d in diffs[:20]:
         print(f"    {d}", flush=True)
     rep.notes.append(f"file mode load average before/after: {load_before} / {load_after}")
+    return True
 
 
 def import_file(kefu: Path, db: str, kind: str, path: Path, env, log_file: Path) -> tuple[Run, int]:
@@ -280,10 +303,10 @@ def import_file(kefu: Path, db: str, kind: str, path: Path, env, log_file: Path)
     log(f"  kefu: {line}")
     m = re.search(r"read (\d+) records, imported (\d+)", line)
     if not m:
-        raise SystemExit(f"cannot read the import summary of kefu: {line!r}")
+        raise StepFailed(f"cannot read kefu's import summary: {line!r}")
     read, imported = int(m.group(1)), int(m.group(2))
     if imported != read:
-        raise SystemExit(f"import of {path} did not import everything: {line}")
+        raise StepFailed(f"not everything imported: {line}")
     return r, read
 
 
@@ -291,26 +314,35 @@ def stage_database(label: str, db: str, kefu: Path, data: Path, out: Path, msg_t
                    env, rep: Report, file_json: Path | None) -> None:
     log(f"== 2./3. {label}: import and kpi, load {load()}")
     load_before = load()
-    r, n = import_file(kefu, db, "messages", data / "messages.csv", env,
-                       out / f"import_{label.lower()}_messages.log")
-    rate = n / r.wall
-    rep.add(f"2. {label} import messages.csv ({n:,})", f">= {fmt_rate(msg_target)}",
-            f"{fmt_rate(rate)} ({r.wall:.1f} s, peak {fmt_mem(r.maxrss_kb)})", rate >= msg_target)
-    for kind in ("orders", "ratings"):
-        r, n = import_file(kefu, db, kind, data / f"{kind}.csv", env,
-                           out / f"import_{label.lower()}_{kind}.log")
-        rep.add(f"2. {label} import {kind}.csv ({n:,})", "-",
-                f"{r.wall:.1f} s, {fmt_rate(n / r.wall)} (peak {fmt_mem(r.maxrss_kb)})", None)
-    load_mid = load()
-    db_json = out / f"kefu_{label.lower()}.json"
-    cmd = [str(kefu), "--db", db, "kpi", "--by", BY, "--format", "json"]
-    run(cmd, env=env, stdout=db_json)  # warm-up
-    runs = [run(cmd, env=env, stdout=db_json) for _ in range(3)]
+    step = f"2. {label} import messages.csv"
+    try:
+        r, n = import_file(kefu, db, "messages", data / "messages.csv", env,
+                           out / f"import_{label.lower()}_messages.log")
+        rate = n / r.wall
+        rep.add(f"{step} ({n:,})", f">= {fmt_rate(msg_target)}",
+                f"{fmt_rate(rate)} ({r.wall:.1f} s, peak {fmt_mem(r.maxrss_kb)})", rate >= msg_target)
+        for kind in ("orders", "ratings"):
+            step = f"2. {label} import {kind}.csv"
+            r, n = import_file(kefu, db, kind, data / f"{kind}.csv", env,
+                               out / f"import_{label.lower()}_{kind}.log")
+            rep.add(f"{step} ({n:,})", "-",
+                    f"{r.wall:.1f} s, {fmt_rate(n / r.wall)} (peak {fmt_mem(r.maxrss_kb)})", None)
+        load_mid = load()
+        step = f"3. kefu --db {label} kpi --by {BY}"
+        db_json = out / f"kefu_{label.lower()}.json"
+        cmd = [str(kefu), "--db", db, "kpi", "--by", BY, "--format", "json"]
+        run(cmd, env=env, stdout=db_json)  # warm-up
+        runs = [run(cmd, env=env, stdout=db_json) for _ in range(3)]
+    except StepFailed as e:
+        rep.lines.append(Line(step, "runs", str(e), "FAIL"))
+        print(f"  {step}: {e} [FAIL]; the rest of {label} is not run", flush=True)
+        rep.notes.append(f"{label}: {step} failed ({e}); later {label} steps not run")
+        return
     t = statistics.median(x.wall for x in runs)
-    rep.add(f"3. kefu --db {label} kpi --by {BY} (median of 3)", f"< {DB_KPI_MAX_S:.0f} s",
+    rep.add(f"{step} (median of 3)", f"< {DB_KPI_MAX_S:.0f} s",
             f"{t:.3f} s ({', '.join(f'{x.wall:.3f}' for x in runs)}; peak {fmt_mem(max(x.maxrss_kb for x in runs))})",
             t < DB_KPI_MAX_S)
-    if file_json is not None and file_json.exists():
+    if file_json is not None:
         eq, diffs = compare(db_json, file_json, label, "file mode")
         rep.add(f"3. {label} kpi = file mode kpi", "equal", "equal" if eq else "DIFFERENT", eq)
         for d in diffs[:10]:
@@ -361,7 +393,8 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     # Others may rebuild target/release/kefu during the run: use a copy of it.
     kefu_copy = out / "kefu"
-    shutil.copy2(kefu, kefu_copy)
+    if kefu_copy.resolve() != kefu:
+        shutil.copy2(kefu, kefu_copy)
 
     head = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
                           capture_output=True, text=True).stdout.strip()
@@ -369,15 +402,21 @@ def main() -> int:
                            capture_output=True, text=True).stdout.strip()
     print(f"kefu benchmark {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
           f"load {load()}", flush=True)
-    print(f"kefu: {kefu} (commit {head}{', working tree modified' if dirty else ''})", flush=True)
+    if args.kefu:
+        built = datetime.fromtimestamp(kefu.stat().st_mtime)
+        print(f"kefu: {kefu} (given with --kefu, file dated {built:%Y-%m-%d %H:%M}; "
+              f"HEAD is {head})", flush=True)
+    else:
+        print(f"kefu: built from commit {head}{' + uncommitted changes in crates/' if dirty else ''}",
+              flush=True)
 
     rep = Report()
     rep.notes.append(f"load average at start: {load()}")
     summary = demo_data(kefu_copy, data, args.messages, args.seed, env)
     print(f"data: {data}: {re.sub(r'^wrote [^:]*: ', '', summary)}", flush=True)
 
-    stage_file_mode(kefu_copy, data, out, max(1, args.repeat), env, rep)
-    file_json = out / "kefu_file.json"
+    file_ok = stage_file_mode(kefu_copy, data, out, max(1, args.repeat), env, rep)
+    file_json = out / "kefu_file.json" if file_ok else None
 
     if not args.skip_import:
         db_file = data / "bench.db"

@@ -95,5 +95,6 @@ kefu_db::sql_repository!(
     sqlx::Postgres,
     " FOR UPDATE",
     insert_messages,
-    "ANALYZE conversations, messages, orders, ratings"
+    "ANALYZE conversations, messages, orders, ratings",
+    "SELECT 1"
 );

@@ -75,5 +75,6 @@ kefu_db::sql_repository!(
     sqlx::Sqlite,
     "",
     insert_messages,
-    "PRAGMA optimize"
+    "PRAGMA optimize",
+    "PRAGMA wal_checkpoint(TRUNCATE)"
 );

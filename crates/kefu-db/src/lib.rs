@@ -76,6 +76,10 @@ pub trait Repository: Send + Sync {
     async fn kpi(&self, grouping: Grouping, filter: &Filter) -> Result<Vec<(GroupKey, Totals)>>;
     /// Row counts, for summaries and tests.
     async fn counts(&self) -> Result<TableCounts>;
+    /// Finishes pending work and closes the connections (SQLite folds its
+    /// write-ahead log back into the database file, so the next reader does
+    /// not have to go through it).
+    async fn close(&self) -> Result<()>;
 }
 
 /// One import in progress: a database transaction.

@@ -12,13 +12,22 @@
 /// `(store_id, message_id)`). `$refresh_stats` is run before a large
 /// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
 /// scans all messages for every batch of conversations after a big import).
+/// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,
 /// `kpi_store_facts`.
 #[macro_export]
 macro_rules! sql_repository {
-    ($repo:ident, $tx:ident, $db:ty, $lock:literal, $insert_messages:path, $refresh_stats:literal) => {
+    (
+        $repo:ident,
+        $tx:ident,
+        $db:ty,
+        $lock:literal,
+        $insert_messages:path,
+        $refresh_stats:literal,
+        $on_close:literal
+    ) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
@@ -576,6 +585,12 @@ macro_rules! sql_repository {
                     stores.push(code);
                 }
                 Ok(agg.finish(|s| stores[s as usize].clone(), |a| agents[a as usize].clone()))
+            }
+
+            async fn close(&self) -> ::anyhow::Result<()> {
+                ::sqlx::query($on_close).execute(&self.pool).await?;
+                self.pool.close().await;
+                Ok(())
             }
 
             async fn counts(&self) -> ::anyhow::Result<$crate::TableCounts> {

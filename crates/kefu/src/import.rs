@@ -253,6 +253,7 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let t_commit = Instant::now();
     let recomputed = tx.commit().await?;
+    repo.close().await?;
     if std::env::var_os("KEFU_TIMING").is_some() {
         eprintln!(
             "timing: add {:.2} s, recompute+commit {:.2} s",

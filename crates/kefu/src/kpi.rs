@@ -90,6 +90,7 @@ pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
         None => {
             let repo = crate::db::open(db).await?;
             let mut g = repo.kpi(grouping, &filter).await?;
+            repo.close().await?;
             g.sort_by(|x, y| x.0.cmp(&y.0));
             g
         }

@@ -87,6 +87,7 @@ pub async fn run(db: &str, c: &StoreCommand) -> anyhow::Result<ExitCode> {
                 }
             }
             repo.save_store(code, &s).await?;
+            repo.close().await?;
             print_settings(code, &s);
         }
     }
