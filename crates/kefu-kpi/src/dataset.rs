@@ -6,7 +6,7 @@ use crate::compute::conversation_facts;
 use crate::facts::{Fact, Totals};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
 use kefu_domain::{Message, Order, Rating, RecordTime, StoreSettings};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Interns strings as dense ids.
@@ -25,6 +25,76 @@ impl Interner {
         self.names.push(name.to_string());
         self.ids.insert(name.to_string(), id);
         id
+    }
+}
+
+/// The (store, message_id) pairs seen, exactly, in little memory: the ids
+/// live in one text arena and the table holds only their indexes (a set of
+/// boxed strings cost ten million allocations on a month of a large
+/// provider).
+#[derive(Default)]
+struct MessageIds {
+    text: String,
+    /// (store, end of the id in `text`); the start is the previous end.
+    ends: Vec<(u32, u64)>,
+    table: hashbrown::HashTable<u32>,
+}
+
+impl MessageIds {
+    fn hash(store: u32, id: &str) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        store.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    fn get(&self, i: u32) -> (u32, &str) {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i as usize - 1].1 as usize
+        };
+        let (store, end) = self.ends[i as usize];
+        (store, &self.text[start..end as usize])
+    }
+
+    /// Adds the pair; `false` when it was there already.
+    fn insert(&mut self, store: u32, id: &str) -> bool {
+        let hash = MessageIds::hash(store, id);
+        let found = self.table.find(hash, |&i| self.get(i) == (store, id));
+        if found.is_some() {
+            return false;
+        }
+        self.text.push_str(id);
+        let index = self.ends.len() as u32;
+        self.ends.push((store, self.text.len() as u64));
+        let (ends, text) = (&self.ends, &self.text);
+        self.table.insert_unique(hash, index, |&i| {
+            let start = if i == 0 {
+                0
+            } else {
+                ends[i as usize - 1].1 as usize
+            };
+            let (s, end) = ends[i as usize];
+            MessageIds::hash(s, &text[start..end as usize])
+        });
+        true
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.text.reserve(n * 10);
+        self.ends.reserve(n);
+        let (ends, text) = (&self.ends, &self.text);
+        self.table.reserve(n, |&i| {
+            let start = if i == 0 {
+                0
+            } else {
+                ends[i as usize - 1].1 as usize
+            };
+            let (s, end) = ends[i as usize];
+            MessageIds::hash(s, &text[start..end as usize])
+        });
     }
 }
 
@@ -48,7 +118,7 @@ pub struct Dataset {
     ratings: Vec<(u32, RatingIn)>,
     seq: u64,
     /// (store, message_id) seen: a repeated message is skipped.
-    message_ids: FxHashSet<(u32, Box<str>)>,
+    message_ids: MessageIds,
     /// (store, order_id) → index in `orders`: a later version replaces it.
     order_ids: FxHashMap<(u32, String), usize>,
     /// (conversation, agent, rated_at) → index in `ratings`: a later one
@@ -70,7 +140,7 @@ impl Dataset {
             orders: Vec::new(),
             ratings: Vec::new(),
             seq: 0,
-            message_ids: FxHashSet::default(),
+            message_ids: MessageIds::default(),
             order_ids: FxHashMap::default(),
             rating_ids: FxHashMap::default(),
         }
@@ -101,10 +171,7 @@ impl Dataset {
     pub fn add_message(&mut self, m: &Message) -> Result<(), String> {
         let c = self.conv(&m.store, &m.buyer)?;
         let store = self.conv_store[c as usize];
-        if !self
-            .message_ids
-            .insert((store, m.message_id.as_str().into()))
-        {
+        if !self.message_ids.insert(store, &m.message_id) {
             return Ok(());
         }
         let info = &self.stores[self.conv_store[c as usize] as usize];
