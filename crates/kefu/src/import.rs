@@ -79,6 +79,15 @@ struct Tally {
     rejected: u64,
 }
 
+/// Records and errors read by the parsing thread.
+#[derive(Default)]
+struct Chunk {
+    records: Vec<Record>,
+    errors: Vec<RecordError>,
+    /// Bytes of the file read so far.
+    bytes: u64,
+}
+
 /// Records waiting to be added.
 #[derive(Default)]
 struct Pending {
@@ -154,7 +163,7 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     for (kind, path) in &inputs {
-        let mut reader = match kefu_import::open(path, *kind, &opts) {
+        let reader = match kefu_import::open(path, *kind, &opts) {
             Ok(r) => r,
             Err(e) => {
                 tx.rollback().await?;
@@ -169,42 +178,64 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
         } else {
             None
         };
-        let mut pending = Pending::default();
-        while let Some(item) = reader.next() {
-            tally.read += 1;
-            match item {
-                Ok(located) => {
-                    if error_count > 0 && rejects.is_none() {
-                        continue; // nothing will be imported; keep finding errors
-                    }
-                    match located.record {
-                        Record::Message(m) => pending.messages.push(m),
-                        Record::Order(o) => pending.orders.push(o),
-                        Record::Rating(r) => pending.ratings.push(r),
-                    }
-                    if pending.len() >= BATCH {
-                        pending.flush(&mut tx, &mut tally.outcome).await?;
-                        bar.set_position(reader.bytes_read());
+        // One thread parses while this one stores: the two overlap.
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Chunk>(4);
+        let parser = std::thread::spawn(move || {
+            let mut reader = reader;
+            let mut chunk = Chunk::default();
+            while let Some(item) = reader.next() {
+                match item {
+                    Ok(located) => chunk.records.push(located.record),
+                    Err(e) => chunk.errors.push(e),
+                }
+                if chunk.records.len() + chunk.errors.len() >= BATCH {
+                    chunk.bytes = reader.bytes_read();
+                    if send.blocking_send(std::mem::take(&mut chunk)).is_err() {
+                        return reader;
                     }
                 }
-                Err(e) => {
-                    error_count += 1;
-                    match rejects.as_mut() {
-                        Some(w) => {
-                            w.write(&e).with_context(|| {
-                                format!("cannot write the reject file for {}", path.display())
-                            })?;
-                            tally.rejected += 1;
-                        }
-                        None => {
-                            if errors.len() < ERRORS_SHOWN {
-                                errors.push(e);
-                            }
+            }
+            chunk.bytes = reader.bytes_read();
+            let _ = send.blocking_send(chunk);
+            reader
+        });
+        let mut pending = Pending::default();
+        while let Some(chunk) = receive.recv().await {
+            tally.read += (chunk.records.len() + chunk.errors.len()) as u64;
+            for e in chunk.errors {
+                error_count += 1;
+                match rejects.as_mut() {
+                    Some(w) => {
+                        w.write(&e).with_context(|| {
+                            format!("cannot write the reject file for {}", path.display())
+                        })?;
+                        tally.rejected += 1;
+                    }
+                    None => {
+                        if errors.len() < ERRORS_SHOWN {
+                            errors.push(e);
                         }
                     }
                 }
             }
+            if error_count > 0 && rejects.is_none() {
+                continue; // nothing will be imported; keep finding errors
+            }
+            for record in chunk.records {
+                match record {
+                    Record::Message(m) => pending.messages.push(m),
+                    Record::Order(o) => pending.orders.push(o),
+                    Record::Rating(r) => pending.ratings.push(r),
+                }
+            }
+            if pending.len() >= BATCH {
+                pending.flush(&mut tx, &mut tally.outcome).await?;
+            }
+            bar.set_position(chunk.bytes);
         }
+        let mut reader = parser
+            .join()
+            .map_err(|_| anyhow::anyhow!("the reader of {} failed", path.display()))?;
         bar.finish_and_clear();
         if let Some(fatal) = reader.take_fatal() {
             tx.rollback().await?;
