@@ -273,7 +273,7 @@ impl Fresh {
         params: impl Fn(i64) -> Option<Params>,
         store_of: &HashMap<i64, i64>,
     ) -> Vec<(i64, Vec<NamedFact>)> {
-        self.messages.sort_by_key(|(c, m)| (*c, m.seq));
+        self.messages.sort_unstable_by_key(|(c, m)| (*c, m.seq));
         let mut orders: HashMap<i64, Vec<OrderIn>> = HashMap::new();
         for (_, (conv, o)) in self.orders {
             orders.entry(conv).or_default().push(o);

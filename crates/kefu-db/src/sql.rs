@@ -120,10 +120,6 @@ macro_rules! sql_repository {
                     self.touched.insert(conv);
                 }
             }
-
-            fn store_params(&self, store: i64) -> ::anyhow::Result<&(::kefu_kpi::Params, Vec<String>)> {
-                self.params.get(&store).ok_or_else(|| ::anyhow::anyhow!("store {store} has no settings loaded"))
-            }
         }
 
         /// Pushes `(a, b), (c, d)…)` closing a `… IN (VALUES ` list.
@@ -207,13 +203,15 @@ macro_rules! sql_repository {
                     }
                     for &i in chunk {
                         let m = &batch[i];
-                        match older.get(&(ids[i].0, m.message_id.clone())) {
+                        let known = if older.is_empty() { None } else { older.get(&(ids[i].0, m.message_id.clone())) };
+                        match known {
                             None => {
                                 let conv = ids[i].1;
                                 if self.fresh_convs.contains_key(&conv) {
-                                    let (p, prefixes) = self.store_params(ids[i].0)?;
-                                    let (p, prefixes) = (p.clone(), prefixes.clone());
-                                    self.fresh.message(conv, &p, &prefixes, m);
+                                    let Some((p, prefixes)) = self.params.get(&ids[i].0) else {
+                                        ::anyhow::bail!("store {} has no settings loaded", ids[i].0);
+                                    };
+                                    self.fresh.message(conv, p, prefixes, m);
                                 } else {
                                     self.touch(conv);
                                 }
@@ -296,9 +294,11 @@ macro_rules! sql_repository {
                                 continue;
                             }
                             let conv = ids[i].1;
-                            let p = self.store_params(ids[i].0)?.0.clone();
                             let kept = self.fresh_convs.contains_key(&conv).then_some(conv);
-                            self.fresh.order(ids[i].0, kept, &p, o);
+                            let Some((p, _)) = self.params.get(&ids[i].0) else {
+                                ::anyhow::bail!("store {} has no settings loaded", ids[i].0);
+                            };
+                            self.fresh.order(ids[i].0, kept, p, o);
                             self.touch(conv);
                         }
                         // A changed order may have moved away from a conversation.
@@ -348,8 +348,10 @@ macro_rules! sql_repository {
                             continue;
                         }
                         if self.fresh_convs.contains_key(&conv) {
-                            let p = self.store_params(ids[i].0)?.0.clone();
-                            self.fresh.rating(conv, &p, r);
+                            let Some((p, _)) = self.params.get(&ids[i].0) else {
+                                ::anyhow::bail!("store {} has no settings loaded", ids[i].0);
+                            };
+                            self.fresh.rating(conv, p, r);
                         } else {
                             self.touch(conv);
                         }
