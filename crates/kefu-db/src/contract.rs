@@ -258,6 +258,25 @@ async fn sorted_kpi(
     Ok(v)
 }
 
+/// The database's figures equal the engine's in every grouping of
+/// [`GROUPINGS`], over all days.
+async fn matches_engine(
+    repo: &dyn Repository,
+    settings: &HashMap<String, StoreSettings>,
+    m: &[Message],
+    o: &[Order],
+    r: &[Rating],
+    what: &str,
+) -> Result<()> {
+    for g in GROUPINGS {
+        let g = Grouping::parse(g).map_err(anyhow::Error::msg)?;
+        let got = sorted_kpi(repo, g, &Filter::default()).await?;
+        let want = expected(settings, m, o, r, g, &Filter::default())?;
+        ensure!(got == want, "{what}, {g:?}:\n got {got:?}\nwant {want:?}");
+    }
+    Ok(())
+}
+
 const GROUPINGS: [&str; 6] = [
     "store",
     "store,agent",
@@ -372,15 +391,7 @@ pub async fn orders_are_replaced(repo: &dyn Repository) -> Result<()> {
     let out = import(repo, &[], &o, &[]).await?;
     ensure!(out.imported == 2 && out.unchanged == 2, "outcome: {out:?}");
     ensure!(repo.counts().await?.orders == 4, "order count");
-    for g in GROUPINGS {
-        let g = Grouping::parse(g).map_err(anyhow::Error::msg)?;
-        let got = sorted_kpi(repo, g, &Filter::default()).await?;
-        let want = expected(&HashMap::new(), &m, &o, &r, g, &Filter::default())?;
-        ensure!(
-            got == want,
-            "after replace, {g:?}:\n got {got:?}\nwant {want:?}"
-        );
-    }
+    matches_engine(repo, &HashMap::new(), &m, &o, &r, "after replace").await?;
     Ok(())
 }
 
@@ -448,15 +459,7 @@ pub async fn store_settings_recompute(repo: &dyn Repository) -> Result<()> {
     );
     ensure!(repo.store("nope").await?.is_none(), "unknown store");
     let settings = HashMap::from([("dy-1".to_string(), s)]);
-    for g in GROUPINGS {
-        let g = Grouping::parse(g).map_err(anyhow::Error::msg)?;
-        let got = sorted_kpi(repo, g, &Filter::default()).await?;
-        let want = expected(&settings, &m, &o, &r, g, &Filter::default())?;
-        ensure!(
-            got == want,
-            "after settings, {g:?}:\n got {got:?}\nwant {want:?}"
-        );
-    }
+    matches_engine(repo, &settings, &m, &o, &r, "after settings").await?;
     Ok(())
 }
 
@@ -509,15 +512,7 @@ pub async fn batches_in_one_import(repo: &dyn Repository) -> Result<()> {
     r[0].score = 1;
     tx.add_ratings(&r[..1]).await?;
     tx.commit().await?;
-    for g in GROUPINGS {
-        let g = Grouping::parse(g).map_err(anyhow::Error::msg)?;
-        let got = sorted_kpi(repo, g, &Filter::default()).await?;
-        let want = expected(&HashMap::new(), &m, &o, &r, g, &Filter::default())?;
-        ensure!(
-            got == want,
-            "after batches, {g:?}:\n got {got:?}\nwant {want:?}"
-        );
-    }
+    matches_engine(repo, &HashMap::new(), &m, &o, &r, "after batches").await?;
     Ok(())
 }
 

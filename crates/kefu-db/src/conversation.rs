@@ -2,6 +2,7 @@
 //! backends.
 
 use kefu_domain::{MessageKind, RecordTime, Sender};
+use kefu_kpi::dataset::Interner;
 use kefu_kpi::{Fact, Msg, OrderIn, Params, RatingIn, Role};
 use std::collections::HashMap;
 
@@ -133,17 +134,7 @@ pub fn facts(
     orders: &[OrderRow],
     ratings: &[RatingRow],
 ) -> anyhow::Result<Vec<NamedFact>> {
-    let mut names: Vec<String> = Vec::new();
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut id_of = |name: &str| -> u32 {
-        if let Some(id) = ids.get(name) {
-            return *id;
-        }
-        names.push(name.to_string());
-        let id = (names.len() - 1) as u32;
-        ids.insert(name.to_string(), id);
-        id
-    };
+    let mut agents = Interner::default();
     let mut msgs = Vec::with_capacity(messages.len());
     for m in messages {
         let role = Role::of(sender_of(m.sender), kind_of(m.kind), &m.content, prefixes);
@@ -151,7 +142,7 @@ pub fn facts(
             at: instant(p, &m.sent_at)?,
             seq: m.seq as u64,
             role,
-            agent: m.agent.as_deref().map(&mut id_of),
+            agent: m.agent.as_deref().map(|a| agents.id(a)),
         });
     }
     let mut ords = Vec::with_capacity(orders.len());
@@ -168,7 +159,7 @@ pub fn facts(
         rats.push(RatingIn {
             at: instant(p, &r.rated_at)?,
             seq: r.seq as u64,
-            agent: id_of(&r.agent),
+            agent: agents.id(&r.agent),
             score: r.score as u8,
         });
     }
@@ -176,7 +167,7 @@ pub fn facts(
     Ok(facts
         .into_iter()
         .map(|f| NamedFact {
-            agent: f.agent.map(|a| names[a as usize].clone()),
+            agent: f.agent.map(|a| agents.name(a).to_string()),
             fact: f,
         })
         .collect())
@@ -188,8 +179,7 @@ pub fn facts(
 #[derive(Default)]
 pub struct Fresh {
     seq: u64,
-    agents: Vec<String>,
-    agent_ids: HashMap<String, u32>,
+    agents: Interner,
     messages: Vec<(i64, Msg)>,
     /// (store id, order id) → (conversation, order): the latest version.
     orders: HashMap<(i64, String), (i64, OrderIn)>,
@@ -198,16 +188,6 @@ pub struct Fresh {
 }
 
 impl Fresh {
-    fn agent(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.agent_ids.get(name) {
-            return *id;
-        }
-        let id = self.agents.len() as u32;
-        self.agents.push(name.to_string());
-        self.agent_ids.insert(name.to_string(), id);
-        id
-    }
-
     /// Keeps a message stored in a new conversation.
     pub fn message(
         &mut self,
@@ -218,7 +198,7 @@ impl Fresh {
     ) {
         self.seq += 1;
         let role = Role::of(m.sender, m.kind, &m.content, prefixes);
-        let agent = m.agent.as_deref().map(|a| self.agent(a));
+        let agent = m.agent.as_deref().map(|a| self.agents.id(a));
         self.messages.push((
             conv,
             Msg {
@@ -253,7 +233,7 @@ impl Fresh {
     /// same identity replaces the score).
     pub fn rating(&mut self, conv: i64, p: &Params, r: &kefu_domain::Rating) {
         self.seq += 1;
-        let agent = self.agent(&r.agent);
+        let agent = self.agents.id(&r.agent);
         let seq = self.seq;
         let at = p.clock.to_utc_ms(r.rated_at);
         self.ratings
@@ -307,7 +287,7 @@ impl Fresh {
             let named = facts
                 .into_iter()
                 .map(|f| NamedFact {
-                    agent: f.agent.map(|a| self.agents[a as usize].clone()),
+                    agent: f.agent.map(|a| self.agents.name(a).to_string()),
                     fact: f,
                 })
                 .collect();

@@ -9,15 +9,16 @@ use kefu_domain::{Message, Order, Rating, RecordTime, StoreSettings};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
-/// Interns strings as dense ids.
-#[derive(Debug, Default)]
-struct Interner {
+/// Interns strings (agents, stores) as dense ids.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
     ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
 impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
+    /// The id of a name, given the next free id on first sight.
+    pub fn id(&mut self, name: &str) -> u32 {
         if let Some(id) = self.ids.get(name) {
             return *id;
         }
@@ -25,6 +26,11 @@ impl Interner {
         self.names.push(name.to_string());
         self.ids.insert(name.to_string(), id);
         id
+    }
+
+    /// The name of an id handed out by [`Interner::id`].
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
     }
 }
 
@@ -49,36 +55,40 @@ impl MessageIds {
         h.finish()
     }
 
-    fn get(&self, i: u32) -> (u32, &str) {
+    /// The (store, id) at index `i`.
+    fn entry<'a>(ends: &[(u32, u64)], text: &'a str, i: u32) -> (u32, &'a str) {
         let start = if i == 0 {
             0
         } else {
-            self.ends[i as usize - 1].1 as usize
+            ends[i as usize - 1].1 as usize
         };
-        let (store, end) = self.ends[i as usize];
-        (store, &self.text[start..end as usize])
+        let (store, end) = ends[i as usize];
+        (store, &text[start..end as usize])
+    }
+
+    /// The hash of the entry at index `i`.
+    fn rehash(ends: &[(u32, u64)], text: &str, i: u32) -> u64 {
+        let (store, id) = MessageIds::entry(ends, text, i);
+        MessageIds::hash(store, id)
     }
 
     /// Adds the pair; `false` when it was there already.
     fn insert(&mut self, store: u32, id: &str) -> bool {
         let hash = MessageIds::hash(store, id);
-        let found = self.table.find(hash, |&i| self.get(i) == (store, id));
-        if found.is_some() {
+        let (ends, text) = (&self.ends, &self.text);
+        if self
+            .table
+            .find(hash, |&i| MessageIds::entry(ends, text, i) == (store, id))
+            .is_some()
+        {
             return false;
         }
         self.text.push_str(id);
         let index = self.ends.len() as u32;
         self.ends.push((store, self.text.len() as u64));
         let (ends, text) = (&self.ends, &self.text);
-        self.table.insert_unique(hash, index, |&i| {
-            let start = if i == 0 {
-                0
-            } else {
-                ends[i as usize - 1].1 as usize
-            };
-            let (s, end) = ends[i as usize];
-            MessageIds::hash(s, &text[start..end as usize])
-        });
+        self.table
+            .insert_unique(hash, index, |&i| MessageIds::rehash(ends, text, i));
         true
     }
 
@@ -86,15 +96,8 @@ impl MessageIds {
         self.text.reserve(n * 10);
         self.ends.reserve(n);
         let (ends, text) = (&self.ends, &self.text);
-        self.table.reserve(n, |&i| {
-            let start = if i == 0 {
-                0
-            } else {
-                ends[i as usize - 1].1 as usize
-            };
-            let (s, end) = ends[i as usize];
-            MessageIds::hash(s, &text[start..end as usize])
-        });
+        self.table
+            .reserve(n, |&i| MessageIds::rehash(ends, text, i));
     }
 }
 
