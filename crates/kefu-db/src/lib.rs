@@ -7,6 +7,7 @@
 //! conversation, the KPI facts of `kefu-kpi`, recomputed for the
 //! conversations an import touches, in the same transaction.
 
+pub mod accounts;
 pub mod contract;
 pub mod conversation;
 mod sql;
@@ -19,6 +20,7 @@ use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
 #[doc(hidden)]
 pub use futures_util;
 
+pub use accounts::Accounts;
 pub use anyhow::Result;
 
 /// What adding one batch of records did.
@@ -81,6 +83,12 @@ pub trait Repository: Send + Sync {
     /// not have to go through it).
     async fn close(&self) -> Result<()>;
 }
+
+/// Everything kefu stores: records and figures ([`Repository`]) and
+/// accounts ([`Accounts`]). Both backends are one.
+pub trait Database: Repository + Accounts {}
+
+impl<T: Repository + Accounts> Database for T {}
 
 /// One import in progress: a database transaction.
 #[async_trait]

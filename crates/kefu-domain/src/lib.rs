@@ -4,10 +4,12 @@
 
 pub mod money;
 pub mod record;
+pub mod role;
 pub mod settings;
 pub mod time;
 
 pub use money::Fen;
 pub use record::{FieldError, Message, MessageKind, Order, Rating, Sender};
+pub use role::Role;
 pub use settings::{Attribution, ServiceHours, SettingError, StoreSettings};
 pub use time::{LocalClock, RecordTime};
