@@ -298,10 +298,18 @@ pub async fn figures_match_the_engine(repo: &dyn Repository) -> Result<()> {
             Filter {
                 from: Some(20_760),
                 to: Some(20_760),
-                store: None,
+                ..Filter::default()
             },
             Filter {
                 store: Some("tm-2".into()),
+                ..Filter::default()
+            },
+            Filter {
+                stores: Some(["tm-2".to_string()].into()),
+                ..Filter::default()
+            },
+            Filter {
+                agents: Some(["dy-1:小美".to_string(), "tm-2:阿杰".to_string()].into()),
                 ..Filter::default()
             },
         ] {
@@ -317,6 +325,27 @@ pub async fn figures_match_the_engine(repo: &dyn Repository) -> Result<()> {
             );
         }
     }
+    let by_agent = Grouping::parse("store,agent").map_err(anyhow::Error::msg)?;
+    let scoped = Filter {
+        agents: Some(["dy-1:小美".to_string()].into()),
+        ..Filter::default()
+    };
+    let rows = sorted_kpi(repo, by_agent, &scoped).await?;
+    ensure!(
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|(k, _)| k.agent == kefu_kpi::aggregate::AgentKey::Named("dy-1:小美".into())),
+        "an agent scope yields only that agent's rows: {rows:?}"
+    );
+    let none = Filter {
+        stores: Some(std::collections::BTreeSet::new()),
+        ..Filter::default()
+    };
+    ensure!(
+        sorted_kpi(repo, by_agent, &none).await?.is_empty(),
+        "an empty store scope yields nothing"
+    );
     let all = sorted_kpi(repo, Grouping::default(), &Filter::default()).await?;
     ensure!(
         all.len() == 1 && all[0].1.get(kefu_kpi::Counter::Sessions) == 4,

@@ -583,6 +583,9 @@ macro_rules! sql_repository {
                 }
                 let mut rows = q.fetch(&self.pool);
                 while let Some((code, bytes)) = rows.try_next().await? {
+                    if !filter.store_allowed(&code) {
+                        continue;
+                    }
                     $crate::store_facts::aggregate(&bytes, stores.len() as u32, &mut agg, &mut agents)?;
                     stores.push(code);
                 }

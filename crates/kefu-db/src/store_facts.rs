@@ -197,7 +197,8 @@ impl StoreFacts {
 }
 
 /// Adds a stored value's conversations to an aggregator as store `store`;
-/// agents get ids after those already in `agent_names`, which grows.
+/// agents get ids after those already in `agent_names`, which grows. Facts
+/// of agents outside the aggregator's filter's scope are left out.
 pub fn aggregate(
     bytes: &[u8],
     store: u32,
@@ -205,17 +206,42 @@ pub fn aggregate(
     agent_names: &mut Vec<String>,
 ) -> Result<()> {
     let base = agent_names.len() as u32;
+    let scoped = agg.filter().agents.is_some();
+    let allowed: Vec<bool> = if scoped {
+        agent_header(bytes)?
+            .iter()
+            .map(|a| agg.filter().agent_allowed(Some(a)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut shifted: Vec<Fact> = Vec::new();
     let agents = read(bytes, |_, facts| {
         shifted.clear();
-        shifted.extend(facts.iter().map(|f| Fact {
-            agent: f.agent.map(|a| a + base),
-            ..f.clone()
-        }));
+        shifted.extend(
+            facts
+                .iter()
+                .filter(|f| !scoped || f.agent.is_some_and(|a| allowed[a as usize]))
+                .map(|f| Fact {
+                    agent: f.agent.map(|a| a + base),
+                    ..f.clone()
+                }),
+        );
         agg.add_conversation(store, &shifted);
     })?;
     agent_names.extend(agents);
     Ok(())
+}
+
+/// The agent names at the head of a stored value.
+fn agent_header(bytes: &[u8]) -> Result<Vec<String>> {
+    let mut c = Cursor { bytes, pos: 0 };
+    if bytes.first() != Some(&VERSION) {
+        bail!("stored KPI facts have an unknown version");
+    }
+    c.pos = 1;
+    let n = c.get()? as usize;
+    (0..n).map(|_| c.text()).collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use crate::facts::{COUNTERS, Fact, Flag, Totals};
 use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 /// Which keys a query groups by. Grouping by agent always groups by store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,7 +56,8 @@ impl Grouping {
     }
 }
 
-/// Which facts a query takes: local days `from..=to` and one store.
+/// Which facts a query takes: local days `from..=to`, one store, and the
+/// scope of the asker (the stores and agents they may see).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// First local day included.
@@ -64,12 +66,34 @@ pub struct Filter {
     pub to: Option<i32>,
     /// Only this store.
     pub store: Option<String>,
+    /// Only these stores (a scope); `None`: every store.
+    pub stores: Option<BTreeSet<String>>,
+    /// Only the facts of these agent accounts (a scope); `None`: every
+    /// fact, those of no agent included. With a set, facts that belong to
+    /// no agent (silent sales, unanswered sessions without a receiving
+    /// agent) are left out too.
+    pub agents: Option<BTreeSet<String>>,
 }
 
 impl Filter {
     /// Whether a local day is in range.
     pub fn day_in_range(&self, day: i32) -> bool {
         self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
+    }
+
+    /// Whether a store's facts are taken.
+    pub fn store_allowed(&self, code: &str) -> bool {
+        self.store.as_deref().is_none_or(|s| s == code)
+            && self.stores.as_ref().is_none_or(|set| set.contains(code))
+    }
+
+    /// Whether the facts of an agent (`None`: of no agent) are taken.
+    pub fn agent_allowed(&self, agent: Option<&str>) -> bool {
+        match (&self.agents, agent) {
+            (None, _) => true,
+            (Some(set), Some(a)) => set.contains(a),
+            (Some(_), None) => false,
+        }
     }
 }
 

@@ -263,10 +263,13 @@ impl Dataset {
         filter: Filter,
         threads: usize,
     ) -> Vec<(GroupKey, Totals)> {
-        let store_filter = filter
-            .store
-            .as_ref()
-            .map(|s| self.store_ids.ids.get(s).copied());
+        let store_allowed: Vec<bool> = (self.store_ids.names.iter())
+            .map(|code| filter.store_allowed(code))
+            .collect();
+        let agent_allowed: Vec<bool> = (self.agents.names.iter())
+            .map(|a| filter.agent_allowed(Some(a)))
+            .collect();
+        let scoped_agents = filter.agents.is_some();
         self.messages
             .sort_unstable_by_key(|(c, m)| (*c, m.at, m.seq));
         self.orders.sort_unstable_by_key(|(c, _)| *c);
@@ -288,6 +291,7 @@ impl Dataset {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let (m_ranges, o_ranges, r_ranges) = (&m_ranges, &o_ranges, &r_ranges);
+                    let (store_allowed, agent_allowed) = (&store_allowed, &agent_allowed);
                     let (grouping, filter) = (grouping, filter.clone());
                     // A clock caches offsets in a Cell: each thread has its own.
                     let params = params.clone();
@@ -298,9 +302,7 @@ impl Dataset {
                         let mut rats: Vec<RatingIn> = Vec::new();
                         for c in (t * per)..((t + 1) * per).min(n_conv) {
                             let store = conv_store[c];
-                            if let Some(want) = store_filter
-                                && want != Some(store)
-                            {
+                            if !store_allowed[store as usize] {
                                 continue;
                             }
                             let p = &params[store as usize];
@@ -320,7 +322,12 @@ impl Dataset {
                                     .iter()
                                     .map(|(_, r)| *r),
                             );
-                            let facts: Vec<Fact> = conversation_facts(&mut buf, &ords, &rats, p);
+                            let mut facts: Vec<Fact> =
+                                conversation_facts(&mut buf, &ords, &rats, p);
+                            if scoped_agents {
+                                facts
+                                    .retain(|f| f.agent.is_some_and(|a| agent_allowed[a as usize]));
+                            }
                             agg.add_conversation(store, &facts);
                         }
                         agg

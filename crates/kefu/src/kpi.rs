@@ -75,6 +75,7 @@ pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
         from: day(&a.from, "--from")?,
         to: day(&a.to, "--to")?,
         store: a.store.clone(),
+        ..Filter::default()
     };
     if let (Some(f), Some(t)) = (filter.from, filter.to)
         && f > t
