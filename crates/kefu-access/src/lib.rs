@@ -3,4 +3,7 @@
 //! Every page, API endpoint and export asks the scope before it reads.
 
 pub mod password;
+pub mod scope;
 pub mod secret;
+
+pub use scope::{Action, Scope, Standing};

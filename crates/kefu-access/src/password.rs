@@ -1,7 +1,7 @@
 //! Passwords: argon2id hashes in PHC form, and generated passwords.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 8;
