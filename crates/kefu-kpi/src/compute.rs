@@ -4,9 +4,11 @@
 
 use crate::facts::{Counter, Fact, FactSet, Flag};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
-use kefu_domain::Attribution;
-
-const THREE_MINUTES_MS: i64 = 180_000;
+use crate::rules::{
+    RoundOutcome, SessionKind, THREE_MINUTES_MS, attributing_message, counted_ratings,
+    in_service_hours, is_after_sales, is_invited, receiving_agent, reference_time, session_kind,
+    split_sessions, walk_rounds,
+};
 
 /// What §2–§4 say about one session that has a buyer message.
 #[derive(Debug, Clone)]
@@ -32,29 +34,17 @@ pub fn conversation_facts(
 
     for (first, end) in split_sessions(messages, p.idle_ms) {
         let msgs = &messages[first..end];
-        if !msgs.iter().any(|m| m.role == Role::Buyer) {
-            continue; // outbound: counts in no KPI
-        }
+        let kind = match session_kind(msgs) {
+            SessionKind::Outbound => continue, // counts in no KPI
+            SessionKind::Manual => Counter::ManualSessions,
+            SessionKind::Bot => Counter::BotSessions,
+            SessionKind::Unanswered => Counter::UnansweredSessions,
+        };
+        let manual = kind == Counter::ManualSessions;
         let start = msgs[0].at;
         let local = p.clock.local(start);
         let (day, hour) = (local.day, local.hour);
-        let receiving = msgs
-            .iter()
-            .find(|m| m.role == Role::Agent)
-            .and_then(|m| m.agent)
-            .or_else(|| {
-                msgs.iter()
-                    .find(|m| m.role == Role::Transfer && m.agent.is_some())
-                    .and_then(|m| m.agent)
-            });
-        let manual = msgs.iter().any(|m| m.role == Role::Agent);
-        let kind = if manual {
-            Counter::ManualSessions
-        } else if msgs.iter().any(|m| m.role == Role::Bot) {
-            Counter::BotSessions
-        } else {
-            Counter::UnansweredSessions
-        };
+        let receiving = receiving_agent(msgs);
         let after_sales = is_after_sales(start, orders, p);
         let cell = out.cell(receiving, day, hour);
         cell.counts[Counter::Sessions as usize] += 1;
@@ -71,7 +61,7 @@ pub fn conversation_facts(
         let count = |r: Role| msgs.iter().filter(|m| m.role == r).count() as i64;
         cell.counts[Counter::BuyerMessages as usize] += count(Role::Buyer);
         cell.counts[Counter::AgentMessages as usize] += count(Role::Agent);
-        if manual && msgs.iter().any(|m| m.role == Role::Invite) {
+        if manual && is_invited(SessionKind::Manual, msgs) {
             cell.counts[Counter::InvitedSessions as usize] += 1;
         }
         if !after_sales {
@@ -96,79 +86,40 @@ pub fn conversation_facts(
     out.into_facts()
 }
 
-/// The (first, end) index ranges of the sessions of sorted messages.
-fn split_sessions(messages: &[Msg], idle_ms: i64) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut first = 0;
-    for i in 1..messages.len() {
-        if messages[i].at - messages[i - 1].at >= idle_ms {
-            out.push((first, i));
-            first = i;
-        }
-    }
-    if !messages.is_empty() {
-        out.push((first, messages.len()));
-    }
-    out
-}
-
-/// After-sales: a paid order in [start − days, start) and no order created in
-/// [start, start + window].
-fn is_after_sales(start: i64, orders: &[OrderIn], p: &Params) -> bool {
-    let paid_before = orders.iter().any(|o| {
-        o.paid
-            .is_some_and(|t| t >= start - p.after_sales_ms && t < start)
-    });
-    paid_before
-        && !orders
-            .iter()
-            .any(|o| o.created >= start && o.created <= start + p.window_ms)
-}
-
 /// Rounds of one session and their figures.
 fn rounds(msgs: &[Msg], receiving: Option<u32>, day: i32, hour: u8, p: &Params, out: &mut FactSet) {
-    let mut open: Option<i64> = None;
     let mut first_human_seen = false;
-    let in_hours = |at: i64| p.service_hours.contains(p.clock.local(at).minute_of_day);
-    for m in msgs {
-        match m.role {
-            Role::Buyer => {
-                open.get_or_insert(m.at);
+    walk_rounds(msgs, |start, _, outcome| match outcome {
+        RoundOutcome::Human {
+            agent,
+            response_ms: rt,
+        } => {
+            let first = !first_human_seen;
+            first_human_seen = true;
+            if !in_service_hours(msgs[start].at, p) {
+                return;
             }
-            Role::Agent | Role::Bot => {
-                let Some(start) = open.take() else { continue };
-                if m.role == Role::Bot {
-                    continue;
-                }
-                let first = !first_human_seen;
-                first_human_seen = true;
-                if !in_hours(start) {
-                    continue;
-                }
-                let rt = m.at - start;
-                let cell = out.cell(m.agent, day, hour);
-                let c = &mut cell.counts;
-                if first {
-                    c[Counter::FirstResponseN as usize] += 1;
-                    c[Counter::FirstResponseMs as usize] += rt;
-                }
-                c[Counter::HumanRounds as usize] += 1;
-                c[Counter::ResponseMs as usize] += rt;
-                if rt <= THREE_MINUTES_MS {
-                    c[Counter::Within3Min as usize] += 1;
-                }
-                if rt > p.slow_ms {
-                    c[Counter::SlowRounds as usize] += 1;
-                }
+            let c = &mut out.cell(agent, day, hour).counts;
+            if first {
+                c[Counter::FirstResponseN as usize] += 1;
+                c[Counter::FirstResponseMs as usize] += rt;
             }
-            Role::System | Role::Transfer | Role::Invite => {}
+            c[Counter::HumanRounds as usize] += 1;
+            c[Counter::ResponseMs as usize] += rt;
+            if rt <= THREE_MINUTES_MS {
+                c[Counter::Within3Min as usize] += 1;
+            }
+            if rt > p.slow_ms {
+                c[Counter::SlowRounds as usize] += 1;
+            }
         }
-    }
-    if let Some(start) = open
-        && in_hours(start)
-    {
-        out.add(receiving, day, hour, Counter::UnansweredRounds, 1);
-    }
+        RoundOutcome::Bot => {}
+        RoundOutcome::Unanswered => {
+            if in_service_hours(msgs[start].at, p) {
+                out.add(receiving, day, hour, Counter::UnansweredRounds, 1);
+            }
+        }
+    });
 }
 
 /// Attribution (落实) of each order to the last agent message of an inquiry
@@ -182,22 +133,11 @@ fn attribute_orders(
     out: &mut FactSet,
 ) {
     for o in orders {
-        let reference = match p.attribution {
-            Attribution::Order => Some(o.created),
-            Attribution::Payment => o.paid,
-        };
-        let attributed = reference.and_then(|r| {
-            let upto = messages.partition_point(|m| m.at <= r);
-            messages[..upto]
-                .iter()
-                .enumerate()
-                .rev()
-                .take_while(|(_, m)| m.at >= r - p.window_ms)
-                .find(|(i, m)| {
-                    m.role == Role::Agent
-                        && session_of[*i].is_some_and(|s| sessions[s as usize].inquiry)
-                })
-                .and_then(|(i, m)| session_of[i].map(|s| (m.agent, &sessions[s as usize])))
+        let attributed = reference_time(o, p).and_then(|r| {
+            let i = attributing_message(messages, r, p.window_ms, |i| {
+                session_of[i].is_some_and(|s| sessions[s as usize].inquiry)
+            })?;
+            session_of[i].map(|s| (messages[i].agent, &sessions[s as usize]))
         });
         match attributed {
             Some((agent, s)) => {
@@ -220,21 +160,10 @@ fn attribute_orders(
 
 /// Ratings: the last per (agent, local day) counts, in its own day and hour.
 fn count_ratings(ratings: &[RatingIn], p: &Params, out: &mut FactSet) {
-    let mut last: Vec<(u32, i32, &RatingIn)> = Vec::new();
-    for r in ratings {
-        let day = p.clock.local(r.at).day;
-        match last.iter_mut().find(|(a, d, _)| *a == r.agent && *d == day) {
-            Some(slot) => {
-                if (r.at, r.seq) > (slot.2.at, slot.2.seq) {
-                    slot.2 = r;
-                }
-            }
-            None => last.push((r.agent, day, r)),
-        }
-    }
-    for (agent, _, r) in last {
+    for i in counted_ratings(ratings, p) {
+        let r = &ratings[i];
         let l = p.clock.local(r.at);
-        let cell = out.cell(Some(agent), l.day, l.hour);
+        let cell = out.cell(Some(r.agent), l.day, l.hour);
         cell.counts[Counter::Ratings as usize] += 1;
         if r.score >= 4 {
             cell.counts[Counter::Satisfied as usize] += 1;

@@ -10,6 +10,9 @@
 //!    (any of store, agent, date, hour), counting distinct buyers, and
 //!    [`report`] turns the totals into the figures of spec §6.
 //!
+//! [`sessions::conversation_sessions`] shows one conversation session by
+//! session (rounds, response times, attribution) by the same rules.
+//!
 //! The readings of the spec that it takes where the spec leaves a choice are
 //! written down in `docs/kpi-notes.md`.
 
@@ -19,6 +22,8 @@ pub mod dataset;
 pub mod facts;
 pub mod input;
 pub mod report;
+mod rules;
+pub mod sessions;
 
 pub use aggregate::{Aggregator, Filter, GroupKey, Grouping};
 pub use compute::conversation_facts;
@@ -26,3 +31,7 @@ pub use dataset::Dataset;
 pub use facts::{Counter, Fact, Flag, Totals};
 pub use input::{Msg, OrderIn, Params, RatingIn, Role};
 pub use report::{Figure, Row, Value};
+pub use sessions::{
+    Attributed, ConversationView, RoundOutcome, RoundView, SessionKind, SessionView,
+    conversation_sessions,
+};
