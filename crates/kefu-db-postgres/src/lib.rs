@@ -98,3 +98,5 @@ kefu_db::sql_repository!(
     "ANALYZE conversations, messages, orders, ratings",
     "SELECT 1"
 );
+
+kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres);

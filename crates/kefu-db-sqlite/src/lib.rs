@@ -78,3 +78,5 @@ kefu_db::sql_repository!(
     "PRAGMA optimize",
     "PRAGMA wal_checkpoint(TRUNCATE)"
 );
+
+kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite);

@@ -1,21 +1,9 @@
 //! The repository contract on a fresh SQLite file per check.
 
-use kefu_db::contract;
-use kefu_db_sqlite::SqliteRepository;
-
-macro_rules! checks {
-    ($($name:ident),* $(,)?) => {$(
-        #[tokio::test]
-        async fn $name() {
-            let dir = tempfile::tempdir().unwrap();
-            let repo = SqliteRepository::open(&dir.path().join("kefu.db")).await.unwrap();
-            contract::$name(&repo).await.unwrap();
-        }
-    )*};
-}
+mod common;
 
 checks!(
-    figures_match_the_engine,
+    contract: figures_match_the_engine,
     reimport_changes_nothing,
     messages_are_immutable,
     orders_are_replaced,

@@ -8,6 +8,8 @@
 //! conversations an import touches, in the same transaction.
 
 pub mod accounts;
+pub mod accounts_contract;
+mod accounts_sql;
 pub mod contract;
 pub mod conversation;
 mod sql;

@@ -1,0 +1,40 @@
+//! The harness of the contract tests: each check on a fresh PostgreSQL
+//! database on the server at `KEFU_TEST_POSTGRES` (default
+//! postgres://postgres@127.0.0.1:5432), dropped afterwards.
+
+use sqlx::Connection;
+
+/// The server of the tests' databases.
+pub fn server() -> String {
+    std::env::var("KEFU_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A connection to the server's `test` database, to create and drop others.
+pub async fn admin() -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(&format!("{}/test", server()))
+        .await
+        .expect("PostgreSQL at KEFU_TEST_POSTGRES")
+}
+
+/// One `#[tokio::test]` per check of `$suite` (a module of `kefu_db`), each
+/// on a new database that it drops afterwards.
+#[macro_export]
+macro_rules! checks {
+    ($suite:ident: $($name:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let db = format!("kefu_test_{}_{}", stringify!($name), std::process::id());
+            let mut admin = common::admin().await;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut admin).await.unwrap();
+            let repo = kefu_db_postgres::PostgresRepository::connect(&format!("{}/{db}", common::server()))
+                .await
+                .unwrap();
+            let result = kefu_db::$suite::$name(&repo).await;
+            repo.close().await;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+            result.unwrap();
+        }
+    )*};
+}
