@@ -105,6 +105,59 @@ impl Figure {
         NAMES[self as usize]
     }
 
+    /// The English label used in tables and spreadsheets.
+    pub fn label_en(self) -> &'static str {
+        const LABELS: [&str; 27] = [
+            "Consulting buyers",
+            "Sessions",
+            "Manual sessions",
+            "Bot sessions",
+            "Unanswered sessions",
+            "First response (s)",
+            "Mean response (s)",
+            "3-min reply rate",
+            "Slow rounds",
+            "Unanswered rounds",
+            "Reply rate",
+            "Buyer messages",
+            "Agent messages",
+            "Answer ratio",
+            "Inquiry buyers",
+            "Ordered buyers",
+            "Paid buyers",
+            "Order conversion",
+            "Pay conversion",
+            "Agent sales",
+            "Avg order value",
+            "Silent sales",
+            "After-sales sessions",
+            "Ratings",
+            "Satisfied rate",
+            "Dissatisfied rate",
+            "Invite rate",
+        ];
+        LABELS[self as usize]
+    }
+
+    /// Whether the figure is a share (shown as a percentage).
+    pub fn is_rate(self) -> bool {
+        matches!(
+            self,
+            Figure::Reply3minRate
+                | Figure::ReplyRate
+                | Figure::OrderConversion
+                | Figure::PayConversion
+                | Figure::SatisfiedRate
+                | Figure::DissatisfiedRate
+                | Figure::InviteRate
+        )
+    }
+
+    /// The figure named so in the spec (`first_response_s`, …).
+    pub fn from_name(name: &str) -> Option<Figure> {
+        Figure::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The Chinese label used in tables and spreadsheets.
     pub fn label_zh(self) -> &'static str {
         const LABELS: [&str; 27] = [
