@@ -12,4 +12,9 @@ checks!(
     store_settings_recompute,
     only_touched_conversations_are_recomputed,
     batches_in_one_import,
+    sessions_match_the_analysis,
+    sessions_filter_by_day_and_agent,
+    transcript_shows_rounds_and_attribution,
+    agents_are_listed,
+    sessions_of_a_large_store_are_quick,
 );

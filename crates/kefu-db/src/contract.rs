@@ -9,6 +9,12 @@ use kefu_domain::{Fen, Message, MessageKind, Order, Rating, RecordTime, Sender, 
 use kefu_kpi::{Dataset, Filter, GroupKey, Grouping, Totals};
 use std::collections::HashMap;
 
+mod sessions;
+pub use sessions::{
+    agents_are_listed, sessions_filter_by_day_and_agent, sessions_match_the_analysis,
+    sessions_of_a_large_store_are_quick, transcript_shows_rounds_and_attribution,
+};
+
 fn t(s: &str) -> RecordTime {
     RecordTime::parse(s).unwrap_or(RecordTime {
         civil_ms: 0,
@@ -560,5 +566,10 @@ where
     store_settings_recompute(&*fresh().await?).await?;
     only_touched_conversations_are_recomputed(&*fresh().await?).await?;
     batches_in_one_import(&*fresh().await?).await?;
+    sessions_match_the_analysis(&*fresh().await?).await?;
+    sessions_filter_by_day_and_agent(&*fresh().await?).await?;
+    transcript_shows_rounds_and_attribution(&*fresh().await?).await?;
+    agents_are_listed(&*fresh().await?).await?;
+    sessions_of_a_large_store_are_quick(&*fresh().await?).await?;
     Ok(())
 }

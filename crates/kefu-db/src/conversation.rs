@@ -121,20 +121,21 @@ pub fn kind_of(code: i64) -> MessageKind {
     }
 }
 
-fn instant(p: &Params, text: &str) -> anyhow::Result<i64> {
+/// The instant of a stored time text, UTC ms.
+pub(crate) fn instant(p: &Params, text: &str) -> anyhow::Result<i64> {
     let t = RecordTime::parse(text).map_err(|e| anyhow::anyhow!("stored time {e}"))?;
     Ok(p.clock.to_utc_ms(t))
 }
 
-/// Computes the facts of one conversation from its stored rows.
-pub fn facts(
+/// A conversation's stored messages and orders in the engine's form, agents
+/// interned in `agents`; messages keep the order of `messages`.
+pub fn engine_records(
     p: &Params,
     prefixes: &[String],
     messages: &[MessageRow],
     orders: &[OrderRow],
-    ratings: &[RatingRow],
-) -> anyhow::Result<Vec<NamedFact>> {
-    let mut agents = Interner::default();
+    agents: &mut Interner,
+) -> anyhow::Result<(Vec<Msg>, Vec<OrderIn>)> {
     let mut msgs = Vec::with_capacity(messages.len());
     for m in messages {
         let role = Role::of(sender_of(m.sender), kind_of(m.kind), &m.content, prefixes);
@@ -154,6 +155,19 @@ pub fn facts(
             amount: o.amount_fen,
         });
     }
+    Ok((msgs, ords))
+}
+
+/// Computes the facts of one conversation from its stored rows.
+pub fn facts(
+    p: &Params,
+    prefixes: &[String],
+    messages: &[MessageRow],
+    orders: &[OrderRow],
+    ratings: &[RatingRow],
+) -> anyhow::Result<Vec<NamedFact>> {
+    let mut agents = Interner::default();
+    let (mut msgs, ords) = engine_records(p, prefixes, messages, orders, &mut agents)?;
     let mut rats = Vec::with_capacity(ratings.len());
     for r in ratings {
         rats.push(RatingIn {

@@ -12,6 +12,7 @@ pub mod accounts_contract;
 mod accounts_sql;
 pub mod contract;
 pub mod conversation;
+pub mod sessions;
 mod sql;
 pub mod store_facts;
 
@@ -24,6 +25,7 @@ pub use futures_util;
 
 pub use accounts::Accounts;
 pub use anyhow::Result;
+pub use sessions::{SessionQuery, SessionRow, Transcript};
 
 /// What adding one batch of records did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,6 +86,16 @@ pub trait Repository: Send + Sync {
     /// write-ahead log back into the database file, so the next reader does
     /// not have to go through it).
     async fn close(&self) -> Result<()>;
+    /// A store's sessions (outbound ones left out) that the query asks
+    /// for, sorted by start descending, then conversation; none for an
+    /// unknown store.
+    async fn sessions(&self, q: &SessionQuery) -> Result<Vec<SessionRow>>;
+    /// One conversation's transcript; `None` when it does not exist or is
+    /// not of `store`.
+    async fn conversation(&self, store: &str, conv_id: i64) -> Result<Option<Transcript>>;
+    /// The (store, agent account) pairs named in the stored facts, sorted;
+    /// only those of `stores` when given.
+    async fn agents(&self, stores: Option<&[String]>) -> Result<Vec<(String, String)>>;
 }
 
 /// Everything kefu stores: records and figures ([`Repository`]) and

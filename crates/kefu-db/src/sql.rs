@@ -612,6 +612,130 @@ macro_rules! sql_repository {
                 }
                 Ok(c)
             }
+
+            async fn sessions(
+                &self,
+                q: &$crate::sessions::SessionQuery,
+            ) -> ::anyhow::Result<Vec<$crate::sessions::SessionRow>> {
+                use $crate::conversation::{MessageRow, OrderRow};
+                let Some((store_id, s, p)) = store_params(&self.pool, &q.store).await? else {
+                    return Ok(Vec::new());
+                };
+                let convs: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, buyer FROM conversations WHERE store_id = $1")
+                    .bind(store_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let content = if s.auto_reply_prefixes.is_empty() { "''" } else { "content" };
+                let sql = format!(
+                    "SELECT conv_id, seq, sender, kind, agent, sent_at, {content} FROM messages WHERE store_id = $1"
+                );
+                let rows: Vec<(i64, i64, i64, i64, Option<String>, String, String)> =
+                    ::sqlx::query_as(&sql).bind(store_id).fetch_all(&self.pool).await?;
+                let messages = rows
+                    .into_iter()
+                    .map(|(c, seq, sender, kind, agent, sent_at, content)| {
+                        (c, MessageRow { seq, sender, kind, agent, sent_at, content })
+                    })
+                    .collect();
+                let rows: Vec<(i64, String, Option<String>, i64)> =
+                    ::sqlx::query_as("SELECT conv_id, created_at, paid_at, amount_fen FROM orders WHERE store_id = $1")
+                        .bind(store_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                let orders = rows
+                    .into_iter()
+                    .map(|(c, created_at, paid_at, amount_fen)| (c, OrderRow { created_at, paid_at, amount_fen }))
+                    .collect();
+                $crate::sessions::session_rows(q, &p, &s.auto_reply_prefixes, convs, messages, orders)
+            }
+
+            async fn conversation(
+                &self,
+                store: &str,
+                conv_id: i64,
+            ) -> ::anyhow::Result<Option<$crate::sessions::Transcript>> {
+                use $crate::conversation::{MessageRow, OrderRow, RatingRow};
+                let Some((store_id, s, p)) = store_params(&self.pool, store).await? else {
+                    return Ok(None);
+                };
+                let buyer: Option<String> =
+                    ::sqlx::query_scalar("SELECT buyer FROM conversations WHERE id = $1 AND store_id = $2")
+                        .bind(conv_id)
+                        .bind(store_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some(buyer) = buyer else { return Ok(None) };
+                let rows: Vec<(i64, i64, i64, Option<String>, String, String, String)> = ::sqlx::query_as(
+                    "SELECT seq, sender, kind, agent, sent_at, content, message_id FROM messages WHERE conv_id = $1",
+                )
+                .bind(conv_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let messages = rows
+                    .into_iter()
+                    .map(|(seq, sender, kind, agent, sent_at, content, id)| {
+                        (MessageRow { seq, sender, kind, agent, sent_at, content }, id)
+                    })
+                    .collect();
+                let rows: Vec<(String, Option<String>, i64, String, Option<i64>)> = ::sqlx::query_as(
+                    "SELECT created_at, paid_at, amount_fen, order_id, refund_fen FROM orders WHERE conv_id = $1",
+                )
+                .bind(conv_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let orders = rows
+                    .into_iter()
+                    .map(|(created_at, paid_at, amount_fen, order_id, refund_fen)| $crate::sessions::OrderDetail {
+                        row: OrderRow { created_at, paid_at, amount_fen },
+                        order_id,
+                        refund_fen,
+                    })
+                    .collect();
+                let rows: Vec<(i64, String, String, i64)> =
+                    ::sqlx::query_as("SELECT seq, agent, rated_at, score FROM ratings WHERE conv_id = $1")
+                        .bind(conv_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                let ratings =
+                    rows.into_iter().map(|(seq, agent, rated_at, score)| RatingRow { seq, agent, rated_at, score }).collect();
+                let key = (store, conv_id, buyer.as_str());
+                $crate::sessions::transcript(key, &p, &s.auto_reply_prefixes, messages, orders, ratings).map(Some)
+            }
+
+            async fn agents(&self, stores: Option<&[String]>) -> ::anyhow::Result<Vec<(String, String)>> {
+                let rows: Vec<(String, Vec<u8>)> = ::sqlx::query_as(
+                    "SELECT s.code, f.facts FROM kpi_store_facts f JOIN stores s ON s.id = f.store_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::new();
+                for (code, bytes) in rows {
+                    if stores.is_some_and(|want| !want.contains(&code)) {
+                        continue;
+                    }
+                    for agent in $crate::store_facts::agent_header(&bytes)? {
+                        out.push((code.clone(), agent));
+                    }
+                }
+                out.sort();
+                out.dedup();
+                Ok(out)
+            }
+        }
+
+        /// A store's id, settings and engine parameters; `None` when unknown.
+        async fn store_params(
+            pool: &::sqlx::Pool<$db>,
+            code: &str,
+        ) -> ::anyhow::Result<Option<(i64, ::kefu_domain::StoreSettings, ::kefu_kpi::Params)>> {
+            let row: Option<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores WHERE code = $1")
+                .bind(code)
+                .fetch_optional(pool)
+                .await?;
+            let Some((id, json)) = row else { return Ok(None) };
+            let s = $crate::settings_from_json(&json)?;
+            let p = ::kefu_kpi::Params::new(&s).map_err(::anyhow::Error::msg)?;
+            Ok(Some((id, s, p)))
         }
     };
 }

@@ -234,7 +234,7 @@ pub fn aggregate(
 }
 
 /// The agent names at the head of a stored value.
-fn agent_header(bytes: &[u8]) -> Result<Vec<String>> {
+pub fn agent_header(bytes: &[u8]) -> Result<Vec<String>> {
     let mut c = Cursor { bytes, pos: 0 };
     if bytes.first() != Some(&VERSION) {
         bail!("stored KPI facts have an unknown version");

@@ -12,6 +12,33 @@ use crate::rules::{
 
 pub use crate::rules::{RoundOutcome, SessionKind};
 
+impl SessionKind {
+    /// The kind's name: `manual`, `bot`, `unanswered` or `outbound`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Manual => "manual",
+            SessionKind::Bot => "bot",
+            SessionKind::Unanswered => "unanswered",
+            SessionKind::Outbound => "outbound",
+        }
+    }
+}
+
+impl Role {
+    /// The role's name: `buyer`, `agent`, `bot`, `system`, `transfer` or
+    /// `invite`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Buyer => "buyer",
+            Role::Agent => "agent",
+            Role::Bot => "bot",
+            Role::System => "system",
+            Role::Transfer => "transfer",
+            Role::Invite => "invite",
+        }
+    }
+}
+
 /// One round of a session (§3). Indexes are into the sorted messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundView {
