@@ -1,0 +1,236 @@
+//! Charts as inline SVG, drawn here (no scripts, no external assets): a
+//! daily trend line and an hour-of-day heatmap. Every text in them is
+//! escaped.
+
+use crate::view::escape;
+use std::fmt::Write as _;
+
+/// One series of a trend chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Its name in the legend.
+    pub name: String,
+    /// One value per x label (`None`: no value that day).
+    pub values: Vec<Option<f64>>,
+    /// A CSS colour.
+    pub color: &'static str,
+}
+
+/// A line chart over days: x labels, series, and an optional horizontal
+/// target line.
+pub fn trend(
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    target: Option<(f64, &str)>,
+) -> String {
+    const W: f64 = 720.0;
+    const H: f64 = 220.0;
+    const L: f64 = 48.0;
+    const R: f64 = 12.0;
+    const T: f64 = 28.0;
+    const B: f64 = 34.0;
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .chain(target.map(|t| t.0))
+        .fold(0.0_f64, f64::max);
+    let top = nice_ceiling(max);
+    let n = labels.len().max(1);
+    let x = |i: usize| {
+        L + (W - L - R)
+            * if n == 1 {
+                0.5
+            } else {
+                i as f64 / (n - 1) as f64
+            }
+    };
+    let y = |v: f64| T + (H - T - B) * (1.0 - v / top);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart trend" viewBox="0 0 {W} {H}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    for k in 0..=4 {
+        let v = top * f64::from(k) / 4.0;
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{L}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="axis" x="{lx}" y="{ty:.1}" text-anchor="end">{v}</text>"#,
+            x2 = W - R,
+            yy = y(v),
+            lx = L - 6.0,
+            ty = y(v) + 4.0,
+            v = short(v)
+        );
+    }
+    let step = n.div_ceil(10).max(1);
+    for (i, label) in labels.iter().enumerate().step_by(step) {
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x(i),
+            H - B + 16.0,
+            escape(label.get(5..).unwrap_or(label))
+        );
+    }
+    if let Some((v, name)) = target {
+        let _ = write!(
+            s,
+            r#"<line class="target" x1="{L}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="target-label" x="{x2}" y="{ty:.1}" text-anchor="end">{name} {v}</text>"#,
+            x2 = W - R,
+            yy = y(v),
+            ty = y(v) - 4.0,
+            name = escape(name),
+            v = short(v)
+        );
+    }
+    for (k, se) in series.iter().enumerate() {
+        let mut d = String::new();
+        let mut pen_up = true;
+        for (i, v) in se.values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1} ",
+                        if pen_up { "M" } else { "L" },
+                        x(i),
+                        y(*v)
+                    );
+                    pen_up = false;
+                }
+                None => pen_up = true,
+            }
+        }
+        let _ = write!(
+            s,
+            r#"<path class="series" d="{}" stroke="{c}" fill="none"/><rect x="{lx}" y="8" width="10" height="10" fill="{c}"/><text class="legend" x="{tx}" y="17">{name}</text>"#,
+            d.trim_end(),
+            c = se.color,
+            lx = L + k as f64 * 160.0,
+            tx = L + k as f64 * 160.0 + 14.0,
+            name = escape(&se.name)
+        );
+        for (i, v) in se.values.iter().enumerate() {
+            if let Some(v) = v {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>"#,
+                    x(i),
+                    y(*v),
+                    se.color,
+                    escape(&labels[i.min(labels.len().saturating_sub(1))]),
+                    escape(&se.name),
+                    short(*v)
+                );
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A heatmap of rows (days) by the 24 hours of the day; darker is more.
+pub fn heatmap(title: &str, rows: &[(String, [f64; 24])]) -> String {
+    const CELL_W: f64 = 26.0;
+    const CELL_H: f64 = 16.0;
+    const L: f64 = 84.0;
+    const T: f64 = 22.0;
+    let max = rows
+        .iter()
+        .flat_map(|(_, hours)| hours.iter().copied())
+        .fold(0.0_f64, f64::max);
+    let w = L + CELL_W * 24.0 + 8.0;
+    let h = T + CELL_H * rows.len().max(1) as f64 + 8.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart heatmap" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    for hour in (0..24).step_by(2) {
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{:.1}" y="14" text-anchor="middle">{hour:02}</text>"#,
+            L + CELL_W * (f64::from(hour) + 0.5)
+        );
+    }
+    for (r, (label, hours)) in rows.iter().enumerate() {
+        let yy = T + CELL_H * r as f64;
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            L - 6.0,
+            yy + CELL_H - 4.0,
+            escape(label)
+        );
+        for (hour, v) in hours.iter().enumerate() {
+            let share = if max > 0.0 { v / max } else { 0.0 };
+            let _ = write!(
+                s,
+                r#"<rect x="{:.1}" y="{yy:.1}" width="{}" height="{}" fill="rgba(22,119,255,{:.3})"><title>{} {hour:02}:00 — {}</title></rect>"#,
+                L + CELL_W * hour as f64,
+                CELL_W - 2.0,
+                CELL_H - 2.0,
+                0.06 + 0.94 * share,
+                escape(label),
+                short(*v)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The smallest "round" number at or above `v` (1, 2, 2.5, 5 × 10^k).
+fn nice_ceiling(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * mag >= v {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+/// A number short enough for an axis.
+fn short(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.1}万", v / 10_000.0)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_escape_their_texts_and_scale() {
+        let labels = vec!["2026-11-01".to_string(), "2026-11-02".to_string()];
+        let svg = trend(
+            "<b>",
+            &labels,
+            &[Series {
+                name: "<script>".into(),
+                values: vec![Some(3.0), None],
+                color: "#1677ff",
+            }],
+            Some((20.0, "目标")),
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
+        let hm = heatmap("h", &[("<x>".into(), [1.0; 24])]);
+        assert_eq!(hm.matches("<rect").count(), 24);
+        assert!(hm.contains("&lt;x&gt;"));
+        assert_eq!(nice_ceiling(7.0), 10.0);
+        assert_eq!(nice_ceiling(120.0), 200.0);
+    }
+}

@@ -1,0 +1,276 @@
+//! The gate: every read and write of a page, API endpoint or export goes
+//! through a [`Gate`], which holds the viewer's [`Scope`] and refuses what
+//! it does not allow. Something outside the scope is [`AppError::NotFound`],
+//! exactly like something that does not exist.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use kefu_access::{Action, Scope};
+use kefu_db::Database;
+use kefu_db::sessions::{SessionQuery, SessionRow, Transcript};
+use kefu_domain::StoreSettings;
+use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a cached KPI result is used before it is computed again (for
+/// data written by other processes, e.g. `kefu import` on the command line;
+/// writes through this server clear the cache at once).
+const CACHE_TTL: Duration = Duration::from_secs(30);
+const CACHE_ENTRIES: usize = 512;
+
+type CacheKey = String;
+type Groups = Arc<Vec<(GroupKey, Totals)>>;
+
+/// Recent KPI results by query and scope. Cleared by every write through
+/// the server; entries also expire after a while.
+#[derive(Default)]
+pub struct KpiCache {
+    generation: AtomicU64,
+    entries: Mutex<HashMap<CacheKey, (u64, Instant, Groups)>>,
+    /// One computation per query at a time: others wait for its result.
+    inflight: tokio::sync::Mutex<()>,
+}
+
+impl KpiCache {
+    /// Forgets every result (after a write).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    fn get(&self, key: &CacheKey) -> Option<Groups> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < CACHE_TTL)
+            .map(|(_, _, v)| v.clone())
+    }
+
+    fn put(&self, key: CacheKey, generation: u64, value: Groups) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, (generation, Instant::now(), value));
+    }
+}
+
+/// Scoped access to kefu's data for one viewer.
+pub struct Gate {
+    db: Arc<dyn Database>,
+    cache: Arc<KpiCache>,
+    scope: Scope,
+}
+
+impl Gate {
+    /// The gate of a viewer's scope.
+    pub fn new(state: &AppState, scope: Scope) -> Gate {
+        Gate {
+            db: state.db.clone(),
+            cache: state.cache.clone(),
+            scope,
+        }
+    }
+
+    /// The scope this gate applies.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// Refuses an action the role may not take.
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        if self.scope.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The visible stores with their settings, by code.
+    pub async fn stores(&self) -> Result<Vec<(String, StoreSettings)>, AppError> {
+        let all = self.db.stores().await?;
+        Ok(all
+            .into_iter()
+            .filter(|(c, _)| self.scope.sees_store(c))
+            .collect())
+    }
+
+    /// One visible store's settings.
+    pub async fn store(&self, code: &str) -> Result<StoreSettings, AppError> {
+        if !self.scope.sees_store(code) {
+            return Err(AppError::NotFound);
+        }
+        self.db.store(code).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Changes a store's settings (managers and admins) and recomputes its
+    /// figures.
+    pub async fn save_store(&self, code: &str, settings: &StoreSettings) -> Result<(), AppError> {
+        self.store(code).await?;
+        self.require(Action::EditSettings)?;
+        self.db.save_store(code, settings).await?;
+        self.cache.invalidate();
+        Ok(())
+    }
+
+    /// KPI totals per group within the scope. A store outside the scope is
+    /// not found.
+    pub async fn kpi(&self, grouping: Grouping, filter: &Filter) -> Result<Groups, AppError> {
+        if let Some(store) = &filter.store
+            && !self.scope.sees_store(store)
+        {
+            return Err(AppError::NotFound);
+        }
+        let filter = self.scope.kpi_filter(filter.clone());
+        let key: CacheKey = format!("{grouping:?}{filter:?}");
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(hit);
+        }
+        let _one_at_a_time = self.cache.inflight.lock().await;
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(hit);
+        }
+        let generation = self.cache.generation.load(Ordering::SeqCst);
+        let groups = Arc::new(self.db.kpi(grouping, &filter).await?);
+        self.cache.put(key, generation, groups.clone());
+        Ok(groups)
+    }
+
+    /// The (store, agent) accounts visible, optionally of one store.
+    pub async fn agents(&self, store: Option<&str>) -> Result<Vec<(String, String)>, AppError> {
+        if let Some(s) = store {
+            self.store(s).await?;
+        }
+        let stores = match store {
+            Some(s) => Some(vec![s.to_string()]),
+            None => self
+                .scope
+                .stores
+                .as_ref()
+                .map(|s| s.iter().cloned().collect()),
+        };
+        let all = self.db.agents(stores.as_deref()).await?;
+        Ok(all
+            .into_iter()
+            .filter(|(s, a)| self.scope.sees_store(s) && self.scope.sees_agent(a))
+            .collect())
+    }
+
+    /// A visible agent of a visible store, or not found.
+    pub async fn agent(&self, store: &str, agent: &str) -> Result<(), AppError> {
+        let known = self.agents(Some(store)).await?;
+        if known.iter().any(|(_, a)| a == agent) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The sessions of a visible store, limited to the agents the scope
+    /// allows.
+    pub async fn sessions(&self, mut q: SessionQuery) -> Result<Vec<SessionRow>, AppError> {
+        self.store(&q.store).await?;
+        if let Some(mine) = &self.scope.agents {
+            let asked = q.agents.take();
+            q.agents = Some(match asked {
+                Some(a) => a.into_iter().filter(|x| mine.contains(x)).collect(),
+                None => mine.iter().cloned().collect(),
+            });
+        }
+        Ok(self.db.sessions(&q).await?)
+    }
+
+    /// A conversation of a visible store. A viewer limited to some agents
+    /// sees only the sessions those agents took part in, and the records of
+    /// those sessions; none at all is not found.
+    pub async fn conversation(&self, store: &str, conv_id: i64) -> Result<Transcript, AppError> {
+        self.store(store).await?;
+        let mut t = self
+            .db
+            .conversation(store, conv_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if self.scope.sees_all_agents() {
+            return Ok(t);
+        }
+        let visible: Vec<bool> = t
+            .sessions
+            .iter()
+            .map(|s| {
+                self.scope.sees_any_agent(
+                    s.agents
+                        .iter()
+                        .map(String::as_str)
+                        .chain(s.receiving_agent.as_deref()),
+                )
+            })
+            .collect();
+        if !visible.iter().any(|v| *v) {
+            return Err(AppError::NotFound);
+        }
+        let shown = |i: u32| visible.get(i as usize).copied().unwrap_or(false);
+        t.messages.retain(|m| shown(m.session));
+        t.rounds.retain(|r| shown(r.session));
+        t.orders.retain(|o| o.session.is_some_and(shown));
+        t.ratings.retain(|r| self.scope.sees_agent(&r.agent));
+        for (i, s) in t.sessions.iter_mut().enumerate() {
+            if !shown(i as u32) {
+                *s = hidden_session(s);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Starts an import (managers and admins); the cache is cleared when it
+    /// commits through [`Gate::imported`].
+    pub async fn begin_import(&self) -> Result<Box<dyn kefu_db::ImportTx>, AppError> {
+        self.require(Action::Import)?;
+        Ok(self.db.begin_import().await?)
+    }
+
+    /// Tells the gate that an import committed.
+    pub fn imported(&self) {
+        self.cache.invalidate();
+    }
+
+    /// The accounts store, for administrators only.
+    pub fn accounts(&self) -> Result<&dyn kefu_db::Accounts, AppError> {
+        self.require(Action::Administer)?;
+        Ok(self.db.as_ref())
+    }
+}
+
+/// A session kept only as a numbered placeholder (its index stays stable),
+/// with nothing of its content.
+fn hidden_session(s: &SessionRow) -> SessionRow {
+    SessionRow {
+        store: s.store.clone(),
+        conv_id: s.conv_id,
+        buyer: s.buyer.clone(),
+        index: s.index,
+        start_ms: 0,
+        start: String::new(),
+        day: 0,
+        hour: 0,
+        kind: s.kind,
+        after_sales: false,
+        receiving_agent: None,
+        agents: Vec::new(),
+        buyer_messages: 0,
+        agent_messages: 0,
+        human_rounds: 0,
+        unanswered_rounds: 0,
+        slow_rounds: 0,
+        first_response_ms: None,
+        mean_response_ms: None,
+        invited: false,
+        attributed_orders: 0,
+        sales_fen: 0,
+    }
+}

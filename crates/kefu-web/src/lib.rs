@@ -1,0 +1,61 @@
+//! `kefu serve`: the web application of kefu: pages for the provider's
+//! staff and the client portal, server-rendered in Chinese (English on a
+//! switch) with SVG charts drawn here, and the REST API under `/api/v1`.
+//!
+//! Every read goes through [`gate::Gate`], which asks the viewer's
+//! [`kefu_access::Scope`]: the one place that decides who sees what.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod charts;
+pub mod error;
+pub mod gate;
+pub mod i18n;
+pub mod ingest;
+pub mod openapi;
+pub mod pages;
+pub mod state;
+pub mod table;
+pub mod view;
+
+use axum::Router;
+use axum::routing::get;
+pub use state::{AppState, Config};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The whole application: pages, assets, the API and `/healthz`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(assets::routes())
+        .merge(auth::routes())
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.upload_limit,
+        ))
+        .layer(axum::middleware::from_fn(state::log_requests))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then
+/// finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: Arc<dyn kefu_db::Database>,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = AppState::new(db, config);
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,349 @@
+//! What every page shares: the chrome (title, navigation, language, the
+//! user), the period of a query, and how figures are shown.
+
+use crate::auth::{Viewer, url_encode};
+use crate::error::AppError;
+use crate::gate::Gate;
+use crate::i18n::Lang;
+use kefu_access::Action;
+use kefu_domain::time::{format_day, parse_day};
+use kefu_domain::{Fen, Role};
+use kefu_kpi::report::{Figure, Value};
+use kefu_kpi::{Filter, Grouping};
+use serde::Deserialize;
+
+/// Escapes text for HTML (body and attribute values).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One entry of the navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it leads.
+    pub href: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// Whether it is the current page.
+    pub active: bool,
+}
+
+/// The frame of every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The language.
+    pub lang: Lang,
+    /// The page's title.
+    pub title: String,
+    /// The navigation for the viewer's role.
+    pub nav: Vec<NavItem>,
+    /// The viewer's name and role.
+    pub user: String,
+    /// The CSRF token for forms (empty for token clients).
+    pub csrf: String,
+    /// The link that switches the language and comes back here.
+    pub switch_href: String,
+    /// The label of that link.
+    pub switch_label: &'static str,
+}
+
+impl Chrome {
+    /// The chrome of a page for a viewer; `active` names the navigation
+    /// entry to highlight.
+    pub fn new(viewer: &Viewer, title: String, active: &'static str) -> Chrome {
+        let l = viewer.lang;
+        let mut nav = vec![
+            ("/", l.t("总览", "Overview"), "overview"),
+            ("/sessions", l.t("会话", "Sessions"), "sessions"),
+        ];
+        if viewer.scope.may(Action::Import) {
+            nav.push(("/import", l.t("导入", "Import"), "import"));
+        }
+        if viewer.scope.may(Action::Administer) {
+            nav.push(("/admin/users", l.t("用户", "Users"), "users"));
+        }
+        let role = match l {
+            Lang::Zh => viewer.user.role.zh(),
+            Lang::En => viewer.user.role.as_str(),
+        };
+        let (code, label) = match l {
+            Lang::Zh => ("en", "English"),
+            Lang::En => ("zh", "中文"),
+        };
+        Chrome {
+            lang: l,
+            title,
+            nav: nav
+                .into_iter()
+                .map(|(href, label, key)| NavItem {
+                    href,
+                    label,
+                    active: key == active,
+                })
+                .collect(),
+            user: format!("{} · {}", viewer.user.display_name, role),
+            csrf: viewer.csrf.clone().unwrap_or_default(),
+            switch_href: format!("/lang/{code}?next={}", url_encode(&viewer.path)),
+            switch_label: label,
+        }
+    }
+
+    /// The text in the page's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(zh, en)
+    }
+}
+
+/// The period and filter fields of a query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PeriodQuery {
+    /// First local day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last local day.
+    pub to: Option<String>,
+    /// Sort the main table by this figure (spec name).
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default).
+    pub dir: Option<String>,
+    /// Export the main table: `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// A resolved period of local days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub from: i32,
+    /// Last day.
+    pub to: i32,
+}
+
+impl Period {
+    /// The first day as text.
+    pub fn from_text(&self) -> String {
+        format_day(self.from)
+    }
+
+    /// The last day as text.
+    pub fn to_text(&self) -> String {
+        format_day(self.to)
+    }
+
+    /// A filter of this period.
+    pub fn filter(&self) -> Filter {
+        Filter {
+            from: Some(self.from),
+            to: Some(self.to),
+            ..Filter::default()
+        }
+    }
+}
+
+/// The period a query asks for; by default the calendar month of the
+/// latest day with data the viewer may see (this month when there is none).
+pub async fn period(gate: &Gate, q: &PeriodQuery, store: Option<&str>) -> Result<Period, AppError> {
+    let parse = |s: &Option<String>, what: &str| -> Result<Option<i32>, AppError> {
+        s.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| parse_day(s.trim()).map_err(|e| AppError::BadRequest(format!("{what}: {e}"))))
+            .transpose()
+    };
+    let (from, to) = (parse(&q.from, "from")?, parse(&q.to, "to")?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(AppError::BadRequest("from is after to".into()));
+        }
+        return Ok(Period { from: f, to: t });
+    }
+    let latest = match to.or(from) {
+        Some(d) => d,
+        None => {
+            let by_date = Grouping {
+                date: true,
+                ..Grouping::default()
+            };
+            let filter = Filter {
+                store: store.map(str::to_string),
+                ..Filter::default()
+            };
+            let days = gate.kpi(by_date, &filter).await?;
+            match days.iter().filter_map(|(k, _)| k.day).max() {
+                Some(d) => d,
+                None => today(),
+            }
+        }
+    };
+    let month_start = month_start(latest);
+    Ok(Period {
+        from: from.unwrap_or(month_start),
+        to: to.unwrap_or_else(|| month_end(month_start)),
+    })
+}
+
+fn today() -> i32 {
+    let now = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    let d = now.date();
+    kefu_domain::time::days_from_civil(i64::from(d.year()), d.month() as u32, d.day() as u32) as i32
+}
+
+fn month_start(day: i32) -> i32 {
+    let (y, m, _) = kefu_domain::time::civil_from_days(i64::from(day));
+    kefu_domain::time::days_from_civil(y, m, 1) as i32
+}
+
+fn month_end(start: i32) -> i32 {
+    let (y, m, _) = kefu_domain::time::civil_from_days(i64::from(start));
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    kefu_domain::time::days_from_civil(ny, nm, 1) as i32 - 1
+}
+
+/// A figure's label in a language.
+pub fn label(f: Figure, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => f.label_zh(),
+        Lang::En => f.label_en(),
+    }
+}
+
+/// A figure's value as shown on pages: shares in percent, seconds with one
+/// decimal, money in yuan with thousands separators, `—` for null.
+pub fn show(f: Figure, v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Count(n)) => thousands(*n),
+        Some(Value::Number(Some(x))) if f.is_rate() => format!("{:.1}%", x * 100.0),
+        Some(Value::Number(Some(x))) => format!("{x:.1}"),
+        Some(Value::Money(Some(fen))) => money(*fen),
+        _ => "—".into(),
+    }
+}
+
+/// Money as `¥1,234.50`.
+pub fn money(fen: Fen) -> String {
+    let text = fen.to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let n: i64 = digits.parse().unwrap_or(0);
+    format!("{sign}¥{}.{frac}", thousands(n))
+}
+
+/// An integer with thousands separators.
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A figure's numeric value, for sorting and charts.
+pub fn number(v: Option<&Value>) -> Option<f64> {
+    match v {
+        Some(Value::Count(n)) => Some(*n as f64),
+        Some(Value::Number(x)) => *x,
+        Some(Value::Money(Some(f))) => Some(f.0 as f64 / 100.0),
+        _ => None,
+    }
+}
+
+/// A service target: a bound on a figure (spec `contracts.md` §1: first
+/// response ≤ 20 s, mean response ≤ 25 s by default).
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// The figure bounded.
+    pub figure: Figure,
+    /// The bound.
+    pub bound: f64,
+    /// `true`: the figure must stay at or below the bound.
+    pub at_most: bool,
+}
+
+/// The default service targets of a contract.
+pub const DEFAULT_TARGETS: [Target; 2] = [
+    Target {
+        figure: Figure::FirstResponseS,
+        bound: 20.0,
+        at_most: true,
+    },
+    Target {
+        figure: Figure::AvgResponseS,
+        bound: 25.0,
+        at_most: true,
+    },
+];
+
+/// A KPI card: a figure, its value and its target.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The spec name.
+    pub name: &'static str,
+    /// The label.
+    pub label: &'static str,
+    /// The value shown.
+    pub value: String,
+    /// The target shown (`≤ 20`), empty without one.
+    pub target: String,
+    /// `met`, `missed` or empty (no target, or no value).
+    pub status: &'static str,
+}
+
+/// The figures shown as cards, in order.
+pub const CARD_FIGURES: [Figure; 10] = [
+    Figure::ConsultBuyers,
+    Figure::Sessions,
+    Figure::FirstResponseS,
+    Figure::AvgResponseS,
+    Figure::Reply3minRate,
+    Figure::ReplyRate,
+    Figure::OrderConversion,
+    Figure::Sales,
+    Figure::SatisfiedRate,
+    Figure::UnansweredSessions,
+];
+
+/// The cards of one row of figures.
+pub fn cards(row: Option<&kefu_kpi::Row>, lang: Lang) -> Vec<Card> {
+    CARD_FIGURES
+        .iter()
+        .map(|&f| {
+            let v = row.and_then(|r| r.get(f));
+            let target = DEFAULT_TARGETS.iter().find(|t| t.figure == f);
+            let status = match (target, number(v)) {
+                (Some(t), Some(x)) if t.at_most == (x <= t.bound) => "met",
+                (Some(_), Some(_)) => "missed",
+                _ => "",
+            };
+            Card {
+                name: f.name(),
+                label: label(f, lang),
+                value: show(f, v),
+                target: target
+                    .map(|t| format!("{} {}", if t.at_most { "≤" } else { "≥" }, t.bound))
+                    .unwrap_or_default(),
+                status,
+            }
+        })
+        .collect()
+}
+
+/// The role's label in a language.
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => role.zh(),
+        Lang::En => role.as_str(),
+    }
+}
