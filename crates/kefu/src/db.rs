@@ -1,11 +1,12 @@
 //! Opening the database named by `--db`.
 
 use anyhow::Context;
-use kefu_db::Repository;
+use kefu_db::Database;
 
 /// Opens a `postgres://` URL with the PostgreSQL backend, anything else (a
 /// file path or a `sqlite:` URL) with SQLite. Migrations run on open.
-pub async fn open(url: &str) -> anyhow::Result<Box<dyn Repository>> {
+/// The result stores records and figures as well as accounts.
+pub async fn open(url: &str) -> anyhow::Result<Box<dyn Database>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let repo = kefu_db_postgres::PostgresRepository::connect(url)
             .await

@@ -5,8 +5,11 @@ mod demo;
 mod import;
 mod kpi;
 mod lang;
+mod org;
 mod output;
 mod store;
+mod token;
+mod user;
 
 use clap::{Parser, Subcommand};
 use lang::Lang;
@@ -47,6 +50,18 @@ enum Command {
     Kpi(kpi::KpiArgs),
     /// Write a realistic demo month (messages.csv, orders.csv, ratings.csv).
     Demo(demo::DemoArgs),
+    /// Users (账号) and their roles.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Client companies (甲方) and their stores.
+    #[command(subcommand)]
+    Client(org::ClientCommand),
+    /// Teams of agents, led by team leads.
+    #[command(subcommand)]
+    Team(org::TeamCommand),
+    /// API tokens for machine clients.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +84,10 @@ fn main() -> ExitCode {
             Command::Store(c) => store::run(&cli.db, c).await,
             Command::Kpi(a) => kpi::run(&cli.db, a).await,
             Command::Demo(a) => demo::run(&cli.db, a).await,
+            Command::User(c) => user::run(&cli.db, c).await,
+            Command::Client(c) => org::run_client(&cli.db, c).await,
+            Command::Team(c) => org::run_team(&cli.db, c).await,
+            Command::Token(c) => token::run(&cli.db, c).await,
         }
     });
     match result {

@@ -1,0 +1,193 @@
+//! `kefu token`: API tokens for machine clients.
+
+use crate::lang::tr;
+use crate::user::{find_user, refusal, role_name, with_db};
+use clap::Subcommand;
+use kefu_access::scope::rank;
+use kefu_db::accounts::ApiToken;
+use kefu_domain::Role;
+use std::process::ExitCode;
+
+/// Subcommands of `kefu token`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once and stored only as a digest.
+    Add {
+        /// The owner: the token never sees more than they do.
+        #[arg(long)]
+        user: String,
+        /// A label, e.g. erp-sync.
+        #[arg(long)]
+        name: String,
+        /// The role it acts with, at most the owner's (default: the owner's).
+        #[arg(long)]
+        role: Option<Role>,
+        /// Limit it to these stores, comma-separated (default: what the role allows).
+        #[arg(long, value_delimiter = ',')]
+        stores: Vec<String>,
+    },
+    /// Every token, newest first (revoked ones too).
+    List,
+    /// Revoke a token by id: it authenticates nothing from now on.
+    Revoke {
+        /// The token's id (see kefu token list).
+        id: i64,
+    },
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// A time as local `YYYY-MM-DD HH:MM`.
+fn when(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| ms.to_string())
+}
+
+/// Runs `kefu token …`.
+pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
+    with_db(url, async |db| {
+        match c {
+            TokenCommand::Add {
+                user,
+                name,
+                role,
+                stores,
+            } => {
+                let owner = find_user(db, user).await?;
+                if owner.disabled {
+                    return Err(refusal(
+                        format!("用户 '{user}' 已停用"),
+                        format!("user '{user}' is disabled"),
+                    ));
+                }
+                let role = role.unwrap_or(owner.role);
+                if rank(role) < rank(owner.role) {
+                    return Err(refusal(
+                        format!(
+                            "令牌的角色不能高于其所有者：{user} 是 {}（{}），不能创建 {}（{}）令牌",
+                            owner.role.zh(),
+                            owner.role,
+                            role.zh(),
+                            role
+                        ),
+                        format!(
+                            "a token's role may not exceed its owner's: {user} is {}, so no {role} token",
+                            owner.role
+                        ),
+                    ));
+                }
+                let mut stores: Vec<String> = stores
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                stores.sort();
+                stores.dedup();
+                if owner.role == Role::Client
+                    && let Some(s) = stores.iter().find(|s| !owner.client_stores.contains(s))
+                {
+                    return Err(refusal(
+                        format!("店铺 {s} 不属于 {user} 的甲方"),
+                        format!("store {s} is not one of the stores of {user}'s client"),
+                    ));
+                }
+                let secret = kefu_access::secret::generate("kefu_").map_err(anyhow::Error::msg)?;
+                let id = db
+                    .create_token(&ApiToken {
+                        id: 0,
+                        name: name.clone(),
+                        token_hash: kefu_access::secret::digest(&secret),
+                        user_id: owner.id,
+                        role,
+                        stores: stores.clone(),
+                        created_ms: now_ms(),
+                        revoked_ms: None,
+                    })
+                    .await?;
+                println!(
+                    "{} {id} ({name}, {}, {}: {})",
+                    tr("已创建令牌", "created token"),
+                    role_name(role),
+                    tr("店铺", "stores"),
+                    if stores.is_empty() {
+                        tr("全部可见", "all visible").to_string()
+                    } else {
+                        stores.join(",")
+                    }
+                );
+                println!("{}: {secret}", tr("令牌（只显示这一次）", "token (shown only this once)"));
+            }
+            TokenCommand::List => {
+                let users = db.users().await?;
+                let owner = |id: i64| {
+                    users
+                        .iter()
+                        .find(|u| u.id == id)
+                        .map_or_else(|| id.to_string(), |u| u.username.clone())
+                };
+                let header: Vec<String> = [
+                    tr("编号", "id"),
+                    tr("名称", "name"),
+                    tr("用户", "user"),
+                    tr("角色", "role"),
+                    tr("店铺", "stores"),
+                    tr("创建", "created"),
+                    tr("撤销", "revoked"),
+                ]
+                .map(str::to_string)
+                .to_vec();
+                let rows: Vec<Vec<String>> = db
+                    .tokens()
+                    .await?
+                    .into_iter()
+                    .map(|t| {
+                        vec![
+                            t.id.to_string(),
+                            t.name,
+                            owner(t.user_id),
+                            role_name(t.role).to_string(),
+                            if t.stores.is_empty() {
+                                tr("全部可见", "all visible").to_string()
+                            } else {
+                                t.stores.join(",")
+                            },
+                            when(t.created_ms),
+                            t.revoked_ms.map(when).unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                print!("{}", crate::output::text_table(&header, &rows));
+            }
+            TokenCommand::Revoke { id } => {
+                let Some(t) = db.tokens().await?.into_iter().find(|t| t.id == *id) else {
+                    return Err(refusal(
+                        format!("没有编号为 {id} 的令牌"),
+                        format!("no token with id {id}"),
+                    ));
+                };
+                match t.revoked_ms {
+                    Some(ms) => println!(
+                        "{}",
+                        tr(
+                            &format!("令牌 {id} 已于 {} 撤销", when(ms)),
+                            &format!("token {id} was revoked at {}", when(ms)),
+                        )
+                    ),
+                    None => {
+                        db.revoke_token(*id, now_ms()).await?;
+                        println!("{} {id} ({})", tr("已撤销令牌", "revoked token"), t.name);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+    .await
+}
