@@ -69,6 +69,27 @@ test("manager: the overview shows KPI cards, SVG charts and the stores table", a
   await page.context().close();
 });
 
+test("store and agent pages: figures, a sortable leaderboard, drill-down to an agent", async () => {
+  const page = await newPage(browser);
+  await login(page, server, "manager");
+  const store = page.locator("table.data tbody tr td:first-child a").first();
+  await Promise.all([page.waitForURL(/\/stores\/[^/]+$/), store.click()]);
+  assert.ok((await page.locator(".card").count()) > 0, "store KPI cards");
+  assert.equal(await page.locator("svg.chart").count(), 3);
+  const agents = page.locator('table.data tbody a[href*="/agents/"]');
+  assert.ok((await agents.count()) > 0, "leaderboard of agents");
+  // Sort the leaderboard by a figure: the link marks the sorted column.
+  const sort = page.locator("table.data thead a.sort").nth(1);
+  await Promise.all([page.waitForURL(/sort=/), sort.click()]);
+  assert.ok((await page.locator("table.data thead a.sort.desc, table.data thead a.sort.asc").count()) === 1);
+  await shot(page, "store.png");
+  await Promise.all([page.waitForURL(/\/agents\//), page.locator('table.data tbody a[href*="/agents/"]').first().click()]);
+  assert.ok((await page.locator(".card").count()) > 0, "agent KPI cards");
+  await shot(page, "agent.png");
+  noProblems(page);
+  await page.context().close();
+});
+
 test("client: sees only their own stores; another store's page is 404", async () => {
   const manager = await newPage(browser);
   await login(manager, server, "manager");
