@@ -128,13 +128,17 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
         let lang = Lang::of(parts);
-        let path = parts
-            .uri
+        // Nested routers see their own part of the path; the original is kept.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let path = uri
             .path_and_query()
             .map(|p| p.as_str().to_string())
-            .unwrap_or_default();
-        let api = parts.uri.path().starts_with("/api/");
-        let refuse = |parts: &Parts| -> Response {
+            .unwrap_or_else(|| "/".into());
+        let api = uri.path().starts_with("/api/");
+        let refuse = |_: &Parts| -> Response {
             if api {
                 (
                     StatusCode::UNAUTHORIZED,
@@ -142,12 +146,7 @@ impl FromRequestParts<AppState> for Viewer {
                 )
                     .into_response()
             } else {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
-                Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()
+                Redirect::to(&format!("/login?next={}", url_encode(&path))).into_response()
             }
         };
         if let Some(bearer) = parts

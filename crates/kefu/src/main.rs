@@ -7,6 +7,7 @@ mod kpi;
 mod lang;
 mod org;
 mod output;
+mod serve;
 mod store;
 mod token;
 mod user;
@@ -41,6 +42,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the web application and the REST API (default http://127.0.0.1:8080/).
+    Serve(serve::ServeArgs),
     /// Import chat messages, orders or ratings from CSV or JSON Lines files.
     Import(import::ImportArgs),
     /// List, show and change stores' settings.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
             Command::Store(c) => store::run(&cli.db, c).await,
             Command::Kpi(a) => kpi::run(&cli.db, a).await,
             Command::Demo(a) => demo::run(&cli.db, a).await,
+            Command::Serve(a) => serve::run(&cli.db, a).await,
             Command::User(c) => user::run(&cli.db, c).await,
             Command::Client(c) => org::run_client(&cli.db, c).await,
             Command::Team(c) => org::run_team(&cli.db, c).await,

@@ -1,0 +1,264 @@
+//! Security on the real server, on SQLite and PostgreSQL: CSRF, cookie
+//! flags, the login rate limit, sessions that end, escaping of chat text.
+
+mod common;
+
+use common::*;
+use kefu_access::password;
+use reqwest::StatusCode;
+
+/// A form without its CSRF token, or with a wrong one, changes nothing.
+async fn csrf_is_required(backend: Backend) {
+    let app = App::start(backend).await;
+    let s = app.login("manager").await;
+    let path = format!("/stores/{STORE_A}/settings");
+    for fields in [
+        vec![("session_idle_minutes", "15")],
+        vec![("session_idle_minutes", "15"), ("csrf", "forged")],
+    ] {
+        let r = app.post_form(&path, &s, &fields).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(r.body.contains("CSRF"), "{}", r.body);
+    }
+    let settings = app.db.store(STORE_A).await.unwrap().unwrap();
+    assert_eq!(settings.session_idle_minutes, 10, "unchanged");
+    // With the token it is saved (and a bad value is refused with its reason).
+    let r = app
+        .post_form(
+            &path,
+            &s,
+            &[("session_idle_minutes", "abc"), ("csrf", &s.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("session_idle_minutes") || r.body.contains("会话间隔"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post_form(
+            &path,
+            &s,
+            &[("session_idle_minutes", "15"), ("csrf", &s.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.db
+            .store(STORE_A)
+            .await
+            .unwrap()
+            .unwrap()
+            .session_idle_minutes,
+        15
+    );
+    // The API with a session cookie needs the X-CSRF-Token header.
+    let url = format!("{}/api/v1/messages", app.base);
+    let r = app
+        .http
+        .post(&url)
+        .header("cookie", s.cookie_header())
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .http
+        .post(&url)
+        .header("cookie", s.cookie_header())
+        .header("x-csrf-token", &s.csrf)
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Logging out needs the token too.
+    let r = app.post_form("/logout", &s, &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.post_form("/logout", &s, &[("csrf", &s.csrf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/", Some(&s)).await.status,
+        StatusCode::SEE_OTHER,
+        "logged out"
+    );
+    // A login form posted without its pre-session cookie is refused.
+    let (_, csrf) = app.login_form().await;
+    let r = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("username", "manager"),
+            ("password", PASSWORD),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    app.stop().await;
+}
+
+/// The session cookie is HttpOnly, SameSite and scoped to the site.
+async fn cookie_flags(backend: Backend) {
+    let app = App::start(backend).await;
+    let r = app.try_login("manager", PASSWORD).await;
+    let c = r.set_cookie("kefu_session").unwrap();
+    assert!(c.contains("HttpOnly"), "{c}");
+    assert!(c.contains("SameSite=Lax"), "{c}");
+    assert!(c.contains("Path=/"), "{c}");
+    assert!(
+        !c.contains("Secure"),
+        "no Secure by default on plain HTTP: {c}"
+    );
+    app.stop().await;
+    let secure = kefu_web::Config {
+        secure_cookies: true,
+        ..kefu_web::Config::default()
+    };
+    let app = App::start_with(backend, secure).await;
+    let r = app.try_login("manager", PASSWORD).await;
+    assert!(r.set_cookie("kefu_session").unwrap().contains("Secure"));
+    // Only a local path is followed after login.
+    let (pre, csrf) = app.login_form().await;
+    let r = app
+        .http
+        .post(format!("{}/login", app.base))
+        .header("cookie", format!("kefu_pre={pre}"))
+        .form(&[
+            ("username", "manager"),
+            ("password", PASSWORD),
+            ("csrf", csrf.as_str()),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers().get("location").unwrap(), "/");
+    app.stop().await;
+}
+
+/// After five failures a user name is refused, even with the right
+/// password, until the window passes.
+async fn login_rate_limit(backend: Backend) {
+    let app = App::start(backend).await;
+    for _ in 0..5 {
+        let r = app.try_login("inspector", "wrong-password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+    }
+    let r = app.try_login("inspector", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.set_cookie("kefu_session").is_none());
+    // Unknown users fail the same way as wrong passwords.
+    let r = app.try_login("nobody", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is limited too"
+    );
+    app.stop().await;
+}
+
+/// A new password or disabling a user ends their sessions at once.
+async fn sessions_end(backend: Backend) {
+    let app = App::start(backend).await;
+    let s = app.login("inspector").await;
+    assert_eq!(app.get("/", Some(&s)).await.status, StatusCode::OK);
+    let id = app.db.user_by_name("inspector").await.unwrap().unwrap().id;
+    app.db
+        .set_password(id, &password::hash("another-password").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(app.get("/", Some(&s)).await.status, StatusCode::SEE_OTHER);
+    let r = app.try_login("inspector", "another-password").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Disabled by an admin through the page.
+    let s = app.login("agent").await;
+    let admin = app.login("admin").await;
+    let agent_id = app.db.user_by_name("agent").await.unwrap().unwrap().id;
+    let r = app
+        .post_form(
+            &format!("/admin/users/{agent_id}/disable"),
+            &admin,
+            &[("csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.get("/", Some(&s)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.try_login("agent", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.stop().await;
+}
+
+/// Chat text is shown as text: a `<script>` in a message never reaches a
+/// page unescaped.
+async fn chat_text_is_escaped(backend: Backend) {
+    let app = App::start(backend).await;
+    let s = app.login("manager").await;
+    let conv = app
+        .db
+        .sessions(&kefu_db::sessions::SessionQuery {
+            store: STORE_A.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.buyer == "buyer_a1")
+        .unwrap()
+        .conv_id;
+    let r = app
+        .get(&format!("/stores/{STORE_A}/conversations/{conv}"), Some(&s))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains(XSS), "unescaped script in the transcript");
+    assert!(
+        r.body.contains("&#60;script&#62;") || r.body.contains("&lt;script&gt;"),
+        "shown as text"
+    );
+    // The only scripts of any page are kefu's own.
+    for path in ["/", "/sessions", &format!("/stores/{STORE_A}")] {
+        let body = app.get(path, Some(&s)).await.body;
+        assert_eq!(body.matches("<script").count(), 1, "{path}");
+        assert!(body.contains("<script src=\"/assets/app.js\""), "{path}");
+        assert!(
+            !body.contains("http://") || !body.contains("<link rel=\"stylesheet\" href=\"http"),
+            "no CDN"
+        );
+    }
+    // User-supplied names are escaped on the admin page too.
+    let admin = app.login("admin").await;
+    let r = app
+        .post_form(
+            "/admin/users",
+            &admin,
+            &[
+                ("csrf", &admin.csrf),
+                ("username", "<img src=x onerror=alert(1)>"),
+                ("role", "inspector"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "refused, with the name in the reason"
+    );
+    assert!(!r.body.contains("<img src=x"), "escaped");
+    assert!(r.body.contains("&#60;img src=x"), "{}", r.body);
+    app.stop().await;
+}
+
+on_both!(
+    csrf_is_required,
+    cookie_flags,
+    login_rate_limit,
+    sessions_end,
+    chat_text_is_escaped
+);

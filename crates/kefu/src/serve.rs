@@ -1,0 +1,193 @@
+//! `kefu serve`: the web application and the REST API (crate `kefu-web`).
+
+use crate::lang::tr;
+use clap::Args;
+use kefu_access::password;
+use kefu_db::Database;
+use kefu_db::accounts::NewUser;
+use kefu_domain::Role;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Options of `kefu serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// On a database without data, load the demo month (and demo accounts)
+    /// first.
+    #[arg(long)]
+    demo: bool,
+    /// Mark cookies Secure (when kefu is reached through HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Log format: text or json.
+    #[arg(long, default_value = "text")]
+    log_format: String,
+}
+
+/// Runs `kefu serve` until Ctrl-C or SIGTERM, then finishes the requests
+/// under way.
+pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logs(&a.log_format);
+    let mut accounts: Vec<(String, Role, String)> = Vec::new();
+    {
+        let db = crate::db::open(db_url).await?;
+        let empty = db.counts().await?.messages == 0;
+        db.close().await?;
+        if a.demo && empty {
+            load_demo(db_url).await?;
+        }
+    }
+    let db: Arc<dyn Database> = Arc::from(crate::db::open(db_url).await?);
+    if db.users().await?.is_empty() {
+        accounts.push(add(&*db, "admin", Role::Admin, None, None, Vec::new()).await?);
+        if a.demo {
+            accounts.extend(demo_accounts(&*db).await?);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(a.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} {}: {e}", tr("无法监听", "cannot listen on"), a.listen))?;
+    let addr = listener.local_addr()?;
+    println!("kefu {} http://{addr}/", tr("已启动:", "is serving"));
+    for (name, role, pw) in &accounts {
+        println!(
+            "  {} {name} ({}) {} {pw}",
+            tr("用户", "user"),
+            role.as_str(),
+            tr("密码", "password")
+        );
+    }
+    if !accounts.is_empty() {
+        println!(
+            "  {}",
+            tr(
+                "（密码只显示这一次；可用 kefu user passwd 修改）",
+                "(passwords are shown only this once; change them with kefu user passwd)"
+            )
+        );
+    }
+    let config = kefu_web::Config {
+        secure_cookies: a.secure_cookies,
+        ..kefu_web::Config::default()
+    };
+    kefu_web::serve(listener, db.clone(), config, shutdown_signal()).await?;
+    tracing::info!(target: "kefu", "stopped");
+    db.close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEFU_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!(target: "kefu", "shutting down: finishing the requests under way");
+}
+
+/// Writes the demo month to a temporary folder and imports it.
+async fn load_demo(db_url: &str) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    eprintln!(
+        "{}",
+        tr(
+            "正在生成并导入演示数据…",
+            "writing and importing the demo month…"
+        )
+    );
+    let opts = kefu_demo::DemoOptions {
+        messages: 200_000,
+        seed: 1,
+    };
+    kefu_demo::write_dir(&opts, dir.path(), &mut |_| {})?;
+    let args = crate::import::ImportArgs::new(
+        crate::import::ImportKind::Dir,
+        vec![dir.path().to_path_buf()],
+    );
+    let code = crate::import::run(db_url, &args).await?;
+    if code != ExitCode::SUCCESS {
+        anyhow::bail!("{}", tr("演示数据导入失败", "the demo import failed"));
+    }
+    Ok(())
+}
+
+/// Adds a user with a generated password; returns (name, role, password).
+async fn add(
+    db: &dyn Database,
+    name: &str,
+    role: Role,
+    client: Option<&str>,
+    team: Option<&str>,
+    agents: Vec<String>,
+) -> anyhow::Result<(String, Role, String)> {
+    let pw = password::generate().map_err(anyhow::Error::msg)?;
+    let user = NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        role,
+        password_hash: password::hash(&pw).map_err(anyhow::Error::msg)?,
+        client: client.map(str::to_string),
+        team: team.map(str::to_string),
+        agent_accounts: agents,
+    };
+    db.create_user(&user).await?;
+    Ok((name.into(), role, pw))
+}
+
+/// The demo's accounts: a manager, an inspector, a client owning the first
+/// two stores, a team lead of the first store's agents, and one agent.
+async fn demo_accounts(db: &dyn Database) -> anyhow::Result<Vec<(String, Role, String)>> {
+    let stores: Vec<String> = db.stores().await?.into_iter().map(|(c, _)| c).collect();
+    let first: Vec<String> = stores.iter().take(2).cloned().collect();
+    let agents: Vec<String> = db
+        .agents(Some(&first[..first.len().min(1)]))
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    let client = "示例甲方";
+    db.save_client(client, &first).await?;
+    let team = "售前一组";
+    db.save_team(team, &agents).await?;
+    let mut out = vec![
+        add(db, "manager", Role::Manager, None, None, Vec::new()).await?,
+        add(db, "inspector", Role::Inspector, None, None, Vec::new()).await?,
+        add(db, "client", Role::Client, Some(client), None, Vec::new()).await?,
+        add(db, "lead", Role::TeamLead, None, Some(team), Vec::new()).await?,
+    ];
+    if let Some(a) = agents.first() {
+        out.push(add(db, "agent", Role::Agent, None, None, vec![a.clone()]).await?);
+    }
+    Ok(out)
+}
