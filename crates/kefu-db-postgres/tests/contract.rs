@@ -16,5 +16,5 @@ checks!(
     sessions_filter_by_day_and_agent,
     transcript_shows_rounds_and_attribution,
     agents_are_listed,
-    sessions_of_a_large_store_are_quick,
+    sessions_of_a_large_store,
 );

@@ -11,7 +11,6 @@ use anyhow::{Result, ensure};
 use kefu_domain::time::parse_day;
 use kefu_domain::{Message, MessageKind, Order, Rating, Sender, StoreSettings};
 use kefu_kpi::{Counter, Filter, Grouping, Params, RoundOutcome, SessionKind};
-use std::time::Instant;
 
 /// The sample with a rating invitation in dy-1 b1's session and an
 /// after-sales inquiry of b3 (who paid o3 on 11-05) on 11-06.
@@ -388,9 +387,9 @@ pub async fn agents_are_listed(repo: &dyn Repository) -> Result<()> {
     Ok(())
 }
 
-/// A store of about 33,000 messages lists its sessions quickly (the bound
-/// is loose for unoptimised test builds).
-pub async fn sessions_of_a_large_store_are_quick(repo: &dyn Repository) -> Result<()> {
+/// A store of 33,000 messages lists every session with its messages (its
+/// speed is measured by the benchmark, not here).
+pub async fn sessions_of_a_large_store(repo: &dyn Repository) -> Result<()> {
     let mut m = Vec::new();
     for b in 0..3_000 {
         for i in 0..11 {
@@ -435,10 +434,10 @@ pub async fn sessions_of_a_large_store_are_quick(repo: &dyn Repository) -> Resul
         store: "dy-9".into(),
         ..SessionQuery::default()
     };
-    let started = Instant::now();
     let rows = repo.sessions(&q).await?;
-    let took = started.elapsed();
-    ensure!(rows.len() >= 3_000, "{} sessions", rows.len());
-    ensure!(took.as_secs_f64() < 3.0, "33,000 messages took {took:?}");
+    ensure!(rows.len() == 3_000, "one session per buyer: {} sessions", rows.len());
+    let buyer: u32 = rows.iter().map(|r| r.buyer_messages).sum();
+    let agent: u32 = rows.iter().map(|r| r.agent_messages).sum();
+    ensure!(buyer == 18_000 && agent == 15_000, "messages {buyer} + {agent}");
     Ok(())
 }
