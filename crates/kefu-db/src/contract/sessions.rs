@@ -435,9 +435,16 @@ pub async fn sessions_of_a_large_store(repo: &dyn Repository) -> Result<()> {
         ..SessionQuery::default()
     };
     let rows = repo.sessions(&q).await?;
-    ensure!(rows.len() == 3_000, "one session per buyer: {} sessions", rows.len());
+    ensure!(
+        rows.len() == 3_000,
+        "one session per buyer: {} sessions",
+        rows.len()
+    );
     let buyer: u32 = rows.iter().map(|r| r.buyer_messages).sum();
     let agent: u32 = rows.iter().map(|r| r.agent_messages).sum();
-    ensure!(buyer == 18_000 && agent == 15_000, "messages {buyer} + {agent}");
+    ensure!(
+        buyer == 18_000 && agent == 15_000,
+        "messages {buyer} + {agent}"
+    );
     Ok(())
 }
