@@ -22,6 +22,8 @@ const CACHE_TTL: Duration = Duration::from_secs(30);
 const CACHE_ENTRIES: usize = 512;
 
 type CacheKey = String;
+/// The turn of one write (see [`Gate::begin_import`]).
+pub type WriteTurn = tokio::sync::OwnedMutexGuard<()>;
 type Groups = Arc<Vec<(GroupKey, Totals)>>;
 
 /// Recent KPI results by query and scope. Cleared by every write through
@@ -65,6 +67,7 @@ impl KpiCache {
 pub struct Gate {
     db: Arc<dyn Database>,
     cache: Arc<KpiCache>,
+    writer: Arc<tokio::sync::Mutex<()>>,
     scope: Scope,
 }
 
@@ -74,6 +77,7 @@ impl Gate {
         Gate {
             db: state.db.clone(),
             cache: state.cache.clone(),
+            writer: state.writer.clone(),
             scope,
         }
     }
@@ -114,6 +118,7 @@ impl Gate {
     pub async fn save_store(&self, code: &str, settings: &StoreSettings) -> Result<(), AppError> {
         self.store(code).await?;
         self.require(Action::EditSettings)?;
+        let _turn = self.writer.lock().await;
         self.db.save_store(code, settings).await?;
         self.cache.invalidate();
         Ok(())
@@ -228,10 +233,13 @@ impl Gate {
     }
 
     /// Starts an import (managers and admins); the cache is cleared when it
-    /// commits through [`Gate::imported`].
-    pub async fn begin_import(&self) -> Result<Box<dyn kefu_db::ImportTx>, AppError> {
+    /// commits through [`Gate::imported`]. Imports run one at a time: the
+    /// returned guard is the turn of this one, to be held until it commits
+    /// or rolls back.
+    pub async fn begin_import(&self) -> Result<(WriteTurn, Box<dyn kefu_db::ImportTx>), AppError> {
         self.require(Action::Import)?;
-        Ok(self.db.begin_import().await?)
+        let turn = self.writer.clone().lock_owned().await;
+        Ok((turn, self.db.begin_import().await?))
     }
 
     /// Tells the gate that an import committed.

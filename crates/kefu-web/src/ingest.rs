@@ -211,7 +211,7 @@ pub fn parse_batch(
 
 /// Stores records in one transaction: all or nothing.
 pub async fn store(gate: &Gate, records: Vec<Record>) -> Result<Outcome, AppError> {
-    let mut tx = gate.begin_import().await?;
+    let (_turn, mut tx) = gate.begin_import().await?;
     let read = records.len() as u64;
     let mut outcome = AddOutcome::default();
     let (mut messages, mut orders, mut ratings): (Vec<Message>, Vec<Order>, Vec<Rating>) =

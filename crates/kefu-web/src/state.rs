@@ -51,6 +51,10 @@ pub struct AppState {
     pub(crate) limiter: Arc<RateLimiter>,
     /// Recent KPI results.
     pub(crate) cache: Arc<KpiCache>,
+    /// Held by each write that recomputes figures (imports, settings): one
+    /// at a time, since SQLite refuses a second writer whose transaction
+    /// began before the first committed ("database is locked").
+    pub(crate) writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -62,6 +66,7 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(limiter),
             cache: Arc::new(KpiCache::default()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }

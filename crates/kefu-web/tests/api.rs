@@ -295,4 +295,58 @@ async fn import_page(backend: Backend) {
     app.stop().await;
 }
 
-on_both!(ingestion, tokens, openapi, exports, import_page);
+/// Batches sent at the same time are all stored: the server takes them one
+/// at a time instead of letting SQLite refuse the second writer.
+async fn concurrent_ingestion(backend: Backend) {
+    let app = App::start(backend).await;
+    let (_, t) = token(&app, "manager", Role::Manager, &[]).await;
+    let batch = |client: usize, batch: usize| -> serde_json::Value {
+        (0..300)
+            .map(|i| {
+                let buyer = format!("c{client}b{batch}-{}", i / 3);
+                let sent_at = format!("2026-11-07 10:{:02}:{:02}", i / 60, i % 60);
+                json!({"store": format!("jd-c{client}"), "message_id": format!("b{batch}-{i}"),
+                       "buyer": buyer, "sender": "buyer", "sent_at": sent_at, "content": "在吗"})
+            })
+            .collect()
+    };
+    let mut sends = tokio::task::JoinSet::new();
+    for c in 0..6 {
+        let (http, base, t) = (app.http.clone(), app.base.clone(), t.clone());
+        let batches: Vec<_> = (0..3).map(|b| batch(c, b)).collect();
+        sends.spawn(async move {
+            let mut replies = Vec::new();
+            for b in &batches {
+                let r = http
+                    .post(format!("{base}/api/v1/messages"))
+                    .bearer_auth(&t)
+                    .json(b)
+                    .send()
+                    .await
+                    .unwrap();
+                replies.push((r.status(), r.text().await.unwrap()));
+            }
+            replies
+        });
+    }
+    for (status, body) in sends.join_all().await.into_iter().flatten() {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for c in 0..6 {
+        let kpi = app
+            .get_token(&format!("/api/v1/kpi?store=jd-c{c}"), &t)
+            .await
+            .json();
+        assert_eq!(kpi[0]["consult_buyers"], 300, "store jd-c{c}: {kpi}");
+    }
+    app.stop().await;
+}
+
+on_both!(
+    ingestion,
+    tokens,
+    openapi,
+    exports,
+    import_page,
+    concurrent_ingestion
+);
