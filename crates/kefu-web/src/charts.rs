@@ -3,7 +3,30 @@
 //! escaped.
 
 use crate::view::escape;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+
+/// A number with a fixed count of decimals, as `format!("{v:.d$}")`
+/// writes it (the last digit may differ where `v` is within a rounding
+/// error of a half), without the exact float formatting, which took most
+/// of the time of drawing a month's heatmap.
+struct Fixed(f64, u32);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Fixed(v, d) = *self;
+        if !v.is_finite() || v.abs() >= 1e15 {
+            return write!(f, "{v:.*}", d as usize);
+        }
+        let scale = 10u64.pow(d);
+        let n = (v.abs() * scale as f64).round_ties_even() as u64;
+        let sign = if v.is_sign_negative() { "-" } else { "" };
+        if d == 0 {
+            write!(f, "{sign}{n}")
+        } else {
+            write!(f, "{sign}{}.{:0w$}", n / scale, n % scale, w = d as usize)
+        }
+    }
+}
 
 /// One series of a trend chart.
 #[derive(Debug, Clone)]
@@ -56,11 +79,11 @@ pub fn trend(
         let v = top * f64::from(k) / 4.0;
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{L}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="axis" x="{lx}" y="{ty:.1}" text-anchor="end">{v}</text>"#,
+            r#"<line class="grid" x1="{L}" x2="{x2}" y1="{yy}" y2="{yy}"/><text class="axis" x="{lx}" y="{ty}" text-anchor="end">{v}</text>"#,
             x2 = W - R,
-            yy = y(v),
+            yy = Fixed(y(v), 1),
             lx = L - 6.0,
-            ty = y(v) + 4.0,
+            ty = Fixed(y(v) + 4.0, 1),
             v = short(v)
         );
     }
@@ -68,8 +91,8 @@ pub fn trend(
     for (i, label) in labels.iter().enumerate().step_by(step) {
         let _ = write!(
             s,
-            r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-            x(i),
+            r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            Fixed(x(i), 1),
             H - B + 16.0,
             escape(label.get(5..).unwrap_or(label))
         );
@@ -77,10 +100,10 @@ pub fn trend(
     if let Some((v, name)) = target {
         let _ = write!(
             s,
-            r#"<line class="target" x1="{L}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}"/><text class="target-label" x="{x2}" y="{ty:.1}" text-anchor="end">{name} {v}</text>"#,
+            r#"<line class="target" x1="{L}" x2="{x2}" y1="{yy}" y2="{yy}"/><text class="target-label" x="{x2}" y="{ty}" text-anchor="end">{name} {v}</text>"#,
             x2 = W - R,
-            yy = y(v),
-            ty = y(v) - 4.0,
+            yy = Fixed(y(v), 1),
+            ty = Fixed(y(v) - 4.0, 1),
             name = escape(name),
             v = short(v)
         );
@@ -93,10 +116,10 @@ pub fn trend(
                 Some(v) => {
                     let _ = write!(
                         d,
-                        "{}{:.1},{:.1} ",
+                        "{}{},{} ",
                         if pen_up { "M" } else { "L" },
-                        x(i),
-                        y(*v)
+                        Fixed(x(i), 1),
+                        Fixed(y(*v), 1)
                     );
                     pen_up = false;
                 }
@@ -116,9 +139,9 @@ pub fn trend(
             if let Some(v) = v {
                 let _ = write!(
                     s,
-                    r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>"#,
-                    x(i),
-                    y(*v),
+                    r#"<circle cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>"#,
+                    Fixed(x(i), 1),
+                    Fixed(y(*v), 1),
                     se.color,
                     escape(&labels[i.min(labels.len().saturating_sub(1))]),
                     escape(&se.name),
@@ -143,7 +166,7 @@ pub fn heatmap(title: &str, rows: &[(String, [f64; 24])]) -> String {
         .fold(0.0_f64, f64::max);
     let w = L + CELL_W * 24.0 + 8.0;
     let h = T + CELL_H * rows.len().max(1) as f64 + 8.0;
-    let mut s = String::new();
+    let mut s = String::with_capacity(512 + rows.len() * 24 * 140);
     let _ = write!(
         s,
         r#"<svg class="chart heatmap" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
@@ -152,29 +175,29 @@ pub fn heatmap(title: &str, rows: &[(String, [f64; 24])]) -> String {
     for hour in (0..24).step_by(2) {
         let _ = write!(
             s,
-            r#"<text class="axis" x="{:.1}" y="14" text-anchor="middle">{hour:02}</text>"#,
-            L + CELL_W * (f64::from(hour) + 0.5)
+            r#"<text class="axis" x="{}" y="14" text-anchor="middle">{hour:02}</text>"#,
+            Fixed(L + CELL_W * (f64::from(hour) + 0.5), 1)
         );
     }
     for (r, (label, hours)) in rows.iter().enumerate() {
         let yy = T + CELL_H * r as f64;
+        let label = escape(label);
         let _ = write!(
             s,
-            r#"<text class="axis" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            r#"<text class="axis" x="{}" y="{}" text-anchor="end">{label}</text>"#,
             L - 6.0,
-            yy + CELL_H - 4.0,
-            escape(label)
+            Fixed(yy + CELL_H - 4.0, 1),
         );
         for (hour, v) in hours.iter().enumerate() {
             let share = if max > 0.0 { v / max } else { 0.0 };
             let _ = write!(
                 s,
-                r#"<rect x="{:.1}" y="{yy:.1}" width="{}" height="{}" fill="rgba(22,119,255,{:.3})"><title>{} {hour:02}:00 — {}</title></rect>"#,
-                L + CELL_W * hour as f64,
-                CELL_W - 2.0,
-                CELL_H - 2.0,
-                0.06 + 0.94 * share,
-                escape(label),
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="rgba(22,119,255,{})"><title>{label} {hour:02}:00 — {}</title></rect>"#,
+                Fixed(L + CELL_W * hour as f64, 1),
+                Fixed(yy, 1),
+                Fixed(CELL_W - 2.0, 0),
+                Fixed(CELL_H - 2.0, 0),
+                Fixed(0.06 + 0.94 * share, 3),
                 short(*v)
             );
         }
@@ -200,11 +223,11 @@ fn nice_ceiling(v: f64) -> f64 {
 /// A number short enough for an axis.
 fn short(v: f64) -> String {
     if v >= 10_000.0 {
-        format!("{:.1}万", v / 10_000.0)
+        format!("{}万", Fixed(v / 10_000.0, 1))
     } else if v.fract() == 0.0 {
-        format!("{v:.0}")
+        Fixed(v, 0).to_string()
     } else {
-        format!("{v:.1}")
+        Fixed(v, 1).to_string()
     }
 }
 
@@ -232,5 +255,33 @@ mod tests {
         assert!(hm.contains("&lt;x&gt;"));
         assert_eq!(nice_ceiling(7.0), 10.0);
         assert_eq!(nice_ceiling(120.0), 200.0);
+    }
+
+    #[test]
+    fn fixed_decimals_as_format_writes_them() {
+        for v in [
+            0.0,
+            0.06,
+            1.0,
+            2.5,
+            26.04,
+            84.0,
+            99.95,
+            123.456,
+            0.9994,
+            1e6 + 0.3,
+            -3.26,
+            -0.01,
+        ] {
+            for d in 0..4 {
+                assert_eq!(
+                    Fixed(v, d).to_string(),
+                    format!("{v:.*}", d as usize),
+                    "{v} with {d} decimals"
+                );
+            }
+        }
+        assert_eq!(short(12_345.0), "1.2万");
+        assert_eq!(short(37.0), "37");
     }
 }
