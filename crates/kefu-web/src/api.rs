@@ -12,7 +12,9 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kefu_db::sessions::{SessionRow, Transcript};
@@ -74,7 +76,7 @@ async fn kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<KpiQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let gate = Gate::new(&state, viewer.scope.clone());
     let grouping = Grouping::parse(q.by.as_deref().unwrap_or("store"))
         .map_err(|e| AppError::BadRequest(format!("by: {e}")))?;
@@ -89,12 +91,22 @@ async fn kpi(
     {
         return Err(AppError::BadRequest("from: is after to".into()).into());
     }
-    let groups = gate.kpi(grouping, &filter).await?;
-    let out: Vec<Value> = rows(groups.to_vec())
-        .iter()
-        .map(|r| r.to_json(grouping))
-        .collect();
-    Ok(Json(Value::Array(out)))
+    // The JSON text is kept with the figures: writing it is most of the
+    // work of an answer.
+    let key = format!("api/kpi {grouping:?} {filter:?}");
+    let body = gate
+        .memo(&key, async {
+            let groups = gate.kpi(grouping, &filter).await?;
+            let out: Vec<Value> = rows(groups.to_vec())
+                .iter()
+                .map(|r| r.to_json(grouping))
+                .collect();
+            serde_json::to_vec(&out)
+                .map(Bytes::from)
+                .map_err(|e| AppError::Internal(e.into()))
+        })
+        .await?;
+    Ok(([(CONTENT_TYPE, "application/json")], Bytes::clone(&body)).into_response())
 }
 
 fn settings_json(s: &kefu_domain::StoreSettings) -> Value {

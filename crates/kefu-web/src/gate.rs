@@ -25,13 +25,16 @@ type CacheKey = String;
 /// The turn of one write (see [`Gate::begin_import`]).
 pub type WriteTurn = tokio::sync::OwnedMutexGuard<()>;
 type Groups = Arc<Vec<(GroupKey, Totals)>>;
+type Made = Arc<dyn std::any::Any + Send + Sync>;
 
-/// Recent KPI results by query and scope. Cleared by every write through
-/// the server; entries also expire after a while.
+/// Recent KPI results by query and scope, and what pages made of them
+/// (see [`Gate::memo`]). Cleared by every write through the server;
+/// entries also expire after a while.
 #[derive(Default)]
 pub struct KpiCache {
     generation: AtomicU64,
     entries: Mutex<HashMap<CacheKey, (u64, Instant, Groups)>>,
+    made: Mutex<HashMap<CacheKey, (u64, Instant, Made)>>,
     /// One computation per query at a time: others wait for its result.
     inflight: tokio::sync::Mutex<()>,
 }
@@ -44,14 +47,16 @@ impl KpiCache {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.made.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    fn get(&self, key: &CacheKey) -> Option<Groups> {
+    /// A current entry with the time it was computed.
+    fn get(&self, key: &CacheKey) -> Option<(Instant, Groups)> {
         let generation = self.generation.load(Ordering::SeqCst);
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key)
             .filter(|(g, at, _)| *g == generation && at.elapsed() < CACHE_TTL)
-            .map(|(_, _, v)| v.clone())
+            .map(|(_, at, v)| (*at, v.clone()))
     }
 
     fn put(&self, key: CacheKey, generation: u64, value: Groups) {
@@ -61,6 +66,22 @@ impl KpiCache {
         }
         map.insert(key, (generation, Instant::now(), value));
     }
+
+    fn get_made(&self, key: &CacheKey) -> Option<Made> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let map = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < CACHE_TTL)
+            .map(|(_, _, v)| v.clone())
+    }
+
+    fn put_made(&self, key: CacheKey, generation: u64, at: Instant, value: Made) {
+        let mut map = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, (generation, at, value));
+    }
 }
 
 /// Scoped access to kefu's data for one viewer.
@@ -69,6 +90,9 @@ pub struct Gate {
     cache: Arc<KpiCache>,
     writer: Arc<tokio::sync::Mutex<()>>,
     scope: Scope,
+    /// When the oldest KPI result this gate returned was computed (for
+    /// [`Gate::memo`]).
+    oldest: Mutex<Option<Instant>>,
 }
 
 impl Gate {
@@ -79,6 +103,7 @@ impl Gate {
             cache: state.cache.clone(),
             writer: state.writer.clone(),
             scope,
+            oldest: Mutex::new(None),
         }
     }
 
@@ -134,17 +159,58 @@ impl Gate {
         }
         let filter = self.scope.kpi_filter(filter.clone());
         let key: CacheKey = format!("{grouping:?}{filter:?}");
-        if let Some(hit) = self.cache.get(&key) {
+        if let Some((at, hit)) = self.cache.get(&key) {
+            self.used(at);
             return Ok(hit);
         }
         let _one_at_a_time = self.cache.inflight.lock().await;
-        if let Some(hit) = self.cache.get(&key) {
+        if let Some((at, hit)) = self.cache.get(&key) {
+            self.used(at);
             return Ok(hit);
         }
         let generation = self.cache.generation.load(Ordering::SeqCst);
+        let at = Instant::now();
         let groups = Arc::new(self.db.kpi(grouping, &filter).await?);
         self.cache.put(key, generation, groups.clone());
+        self.used(at);
         Ok(groups)
+    }
+
+    fn used(&self, computed: Instant) {
+        let mut oldest = self.oldest.lock().unwrap_or_else(|p| p.into_inner());
+        *oldest = Some(oldest.map_or(computed, |o| o.min(computed)));
+    }
+
+    /// What `make` makes of KPI results read through this gate (a page's
+    /// charts and table, an API answer), kept like the results themselves:
+    /// until the next write through the server, and no longer than the
+    /// oldest result it used. `key` must name everything the value depends
+    /// on besides the data and the scope (the scope is added here), e.g.
+    /// the path and query and the language.
+    pub async fn memo<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        make: impl Future<Output = Result<T, AppError>>,
+    ) -> Result<Arc<T>, AppError> {
+        let key: CacheKey = format!("{key}\u{0}{:?}", self.scope);
+        if let Some(hit) = self.cache.get_made(&key)
+            && let Ok(value) = hit.downcast::<T>()
+        {
+            return Ok(value);
+        }
+        let generation = self.cache.generation.load(Ordering::SeqCst);
+        *self.oldest.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let started = Instant::now();
+        let value = Arc::new(make.await?);
+        let oldest = self
+            .oldest
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or(started);
+        self.cache
+            .put_made(key, generation, oldest.min(started), value.clone());
+        Ok(value)
     }
 
     /// The (store, agent) accounts visible, optionally of one store.

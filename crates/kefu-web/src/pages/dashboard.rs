@@ -40,19 +40,27 @@ pub const TABLE_FIGURES: [Figure; 14] = [
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct Dashboard {
+struct Dashboard<'a> {
     c: Chrome,
     heading: String,
     crumbs: Vec<(String, String)>,
     from: String,
     to: String,
-    cards: Vec<Card>,
-    trend: String,
-    response_trend: String,
-    heatmap: String,
+    cards: &'a [Card],
+    trend: &'a str,
+    response_trend: &'a str,
+    heatmap: &'a str,
     table_title: String,
-    table: Table,
+    table: &'a Table,
     links: Vec<(String, String)>,
+}
+
+/// The figures of a dashboard: cards, the charts (daily volume, daily
+/// response times, heatmap) and the table.
+struct Built {
+    cards: Vec<Card>,
+    charts: [String; 3],
+    table: Table,
 }
 
 /// What one dashboard shows.
@@ -63,13 +71,26 @@ struct Board<'a> {
     table_name: String,
 }
 
+/// The figures of a dashboard, made once for a page (path and query), scope
+/// and language, and kept as long as the KPI results they come from.
 async fn build(
     gate: &Gate,
     viewer: &Viewer,
     p: Period,
     q: &PeriodQuery,
     s: Board<'_>,
-) -> Result<(Vec<Card>, [String; 3], Table), AppError> {
+) -> Result<std::sync::Arc<Built>, AppError> {
+    let key = format!("board {} {:?}", viewer.path, viewer.lang);
+    gate.memo(&key, make(gate, viewer, p, q, s)).await
+}
+
+async fn make(
+    gate: &Gate,
+    viewer: &Viewer,
+    p: Period,
+    q: &PeriodQuery,
+    s: Board<'_>,
+) -> Result<Built, AppError> {
     let lang = viewer.lang;
     let filter = Filter {
         from: Some(p.from),
@@ -152,7 +173,11 @@ async fn build(
     };
     let name = format!("{}-{}-{}", s.table_name, p.from_text(), p.to_text());
     let table = kpi_table(name, table_rows, &spec, lang).with_exports(&viewer.path);
-    Ok((cards(total.first(), lang), [volume, response, heat], table))
+    Ok(Built {
+        cards: cards(total.first(), lang),
+        charts: [volume, response, heat],
+        table,
+    })
 }
 
 /// The texts around a dashboard's figures.
@@ -167,7 +192,7 @@ fn page(
     viewer: &Viewer,
     texts: Texts,
     p: Period,
-    built: (Vec<Card>, [String; 3], Table),
+    built: std::sync::Arc<Built>,
     q: &PeriodQuery,
 ) -> Result<Response, AppError> {
     let Texts {
@@ -176,9 +201,9 @@ fn page(
         table_title,
         links,
     } = texts;
-    let (cards, [trend, response_trend, heatmap], table) = built;
+    let [trend, response_trend, heatmap] = &built.charts;
     if let Some(f) = q.format.as_deref() {
-        return table.export(f);
+        return built.table.export(f);
     }
     let d = Dashboard {
         c: viewer.chrome(heading.clone(), "overview"),
@@ -186,12 +211,12 @@ fn page(
         crumbs,
         from: p.from_text(),
         to: p.to_text(),
-        cards,
+        cards: &built.cards,
         trend,
         response_trend,
         heatmap,
         table_title,
-        table,
+        table: &built.table,
         links,
     };
     Ok(render(&d)?.into_response())
