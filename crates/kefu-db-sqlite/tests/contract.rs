@@ -24,4 +24,5 @@ checks!(
     store_settings_recompute,
     only_touched_conversations_are_recomputed,
     batches_in_one_import,
+    repeats_in_a_first_import,
 );
