@@ -16,7 +16,7 @@
 /// stays true while no insert of the import has met a known id: the backend
 /// may then try a faster insert without conflict handling first, and sets it
 /// false when that meets a known id. `$rows_per_insert` is the most rows it
-/// is given at once. `$refresh_stats` is run before a large
+/// is given at once while the `bool` holds (4,000 after). `$refresh_stats` is run before a large
 /// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
 /// scans all messages for every batch of conversations after a big import).
 /// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
@@ -198,7 +198,10 @@ macro_rules! sql_repository {
                         }
                     }
                 }
-                for chunk in offered.chunks($rows_per_insert) {
+                // The backend's fast way takes large batches; checking known ids
+                // (`older` below) is quicker in smaller ones.
+                let per_insert = if self.direct { $rows_per_insert } else { ROWS_PER_STATEMENT };
+                for chunk in offered.chunks(per_insert) {
                     let max_before: Option<i64> =
                         ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
                     let rows: Vec<$crate::conversation::NewMessage<'_>> = chunk
