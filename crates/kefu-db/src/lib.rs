@@ -18,6 +18,8 @@ use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
 
 #[doc(hidden)]
 pub use futures_util;
+#[doc(hidden)]
+pub use rustc_hash;
 
 pub use anyhow::Result;
 

@@ -181,7 +181,8 @@ macro_rules! sql_repository {
                 let keys: Vec<(&str, &str)> = batch.iter().map(|m| (m.store.as_str(), m.buyer.as_str())).collect();
                 let ids = self.resolve(&keys).await?;
                 // The first of equal ids in the batch is the one offered.
-                let mut first: ::std::collections::HashMap<(i64, &str), usize> = Default::default();
+                let mut first: $crate::rustc_hash::FxHashMap<(i64, &str), usize> = Default::default();
+                first.reserve(batch.len());
                 let mut offered = Vec::new();
                 for (i, m) in batch.iter().enumerate() {
                     match first.get(&(ids[i].0, m.message_id.as_str())) {
@@ -214,7 +215,7 @@ macro_rules! sql_repository {
                                 message_id: m.message_id.as_str(),
                                 sender: sender_code(m.sender),
                                 agent: m.agent.as_deref(),
-                                sent_at: m.sent_at.to_text(),
+                                sent_at: $crate::conversation::time_text(m.sent_at),
                                 content: m.content.as_str(),
                                 kind: kind_code(m.kind),
                             }
