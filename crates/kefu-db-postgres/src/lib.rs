@@ -45,24 +45,16 @@ fn copy_field(out: &mut String, value: Option<&str>) {
     }
 }
 
-/// Inserts new messages through `COPY` into a temporary table, then one
-/// `INSERT … SELECT` in arrival order, skipping known ids: several times
-/// faster than multi-row `INSERT`s on PostgreSQL.
-async fn insert_messages(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    rows: &[kefu_db::conversation::NewMessage<'_>],
-) -> anyhow::Result<u64> {
+/// The `COPY` text-format lines of message rows: the columns of
+/// [`COPY_COLUMNS`], preceded by the row's position when `ord` is set.
+fn copy_text(rows: &[kefu_db::conversation::NewMessage<'_>], ord: bool) -> String {
     use std::fmt::Write as _;
-    sqlx::query(
-        "CREATE TEMP TABLE IF NOT EXISTS import_messages (ord BIGINT, conv_id BIGINT, \
-         store_id BIGINT, message_id TEXT, sender BIGINT, agent TEXT, sent_at TEXT, \
-         content TEXT, kind BIGINT) ON COMMIT DROP",
-    )
-    .execute(&mut **tx)
-    .await?;
-    let mut text = String::with_capacity(rows.len() * 128);
+    let mut text = String::with_capacity(rows.len() * 160);
     for (i, r) in rows.iter().enumerate() {
-        let _ = write!(text, "{i}\t{}\t{}\t", r.conv_id, r.store_id);
+        if ord {
+            let _ = write!(text, "{i}\t");
+        }
+        let _ = write!(text, "{}\t{}\t", r.conv_id, r.store_id);
         copy_field(&mut text, Some(r.message_id));
         let _ = write!(text, "\t{}\t", r.sender);
         copy_field(&mut text, r.agent);
@@ -72,14 +64,91 @@ async fn insert_messages(
         copy_field(&mut text, Some(r.content));
         let _ = writeln!(text, "\t{}", r.kind);
     }
-    let mut copy = tx.copy_in_raw("COPY import_messages FROM STDIN").await?;
-    copy.send(text.into_bytes()).await?;
-    copy.finish().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) \
-         SELECT conv_id, store_id, message_id, sender, agent, sent_at, content, kind \
-         FROM import_messages ORDER BY ord ON CONFLICT (store_id, message_id) DO NOTHING",
+    text
+}
+
+/// The message columns an import writes, in the order of [`copy_text`].
+const COPY_COLUMNS: &str = "conv_id, store_id, message_id, sender, agent, sent_at, content, kind";
+
+/// Inserts new messages, skipping known ids. While `direct` holds (no known
+/// id met yet in this import), the rows are copied straight into `messages`
+/// inside a savepoint: about half the server's work of the staged way. A
+/// known id makes that `COPY` fail on the unique index; the savepoint is
+/// rolled back, `direct` turns false and the rows go the staged way.
+async fn insert_messages(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    rows: &[kefu_db::conversation::NewMessage<'_>],
+    direct: &mut bool,
+) -> anyhow::Result<u64> {
+    if *direct {
+        sqlx::query("SAVEPOINT kefu_direct_copy")
+            .execute(&mut **tx)
+            .await?;
+        match copy_direct(tx, rows).await {
+            Ok(n) => {
+                sqlx::query("RELEASE SAVEPOINT kefu_direct_copy")
+                    .execute(&mut **tx)
+                    .await?;
+                return Ok(n);
+            }
+            Err(e) if is_unique_violation(&e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT kefu_direct_copy")
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("RELEASE SAVEPOINT kefu_direct_copy")
+                    .execute(&mut **tx)
+                    .await?;
+                *direct = false;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    insert_staged(tx, rows).await
+}
+
+/// Whether an error is PostgreSQL's unique violation (23505).
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "23505")
+}
+
+/// `COPY` of the rows straight into `messages`; fails when one is known.
+async fn copy_direct(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    rows: &[kefu_db::conversation::NewMessage<'_>],
+) -> Result<u64, sqlx::Error> {
+    let mut copy = tx
+        .copy_in_raw(&format!("COPY messages ({COPY_COLUMNS}) FROM STDIN"))
+        .await?;
+    // In pieces, so that the server works on one while the next is written.
+    for piece in rows.chunks(2000) {
+        copy.send(copy_text(piece, false).into_bytes()).await?;
+    }
+    copy.finish().await
+}
+
+/// Inserts new messages through `COPY` into a temporary table, then one
+/// `INSERT … SELECT` in arrival order, skipping known ids: several times
+/// faster than multi-row `INSERT`s on PostgreSQL.
+async fn insert_staged(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    rows: &[kefu_db::conversation::NewMessage<'_>],
+) -> anyhow::Result<u64> {
+    sqlx::query(
+        "CREATE TEMP TABLE IF NOT EXISTS import_messages (ord BIGINT, conv_id BIGINT, \
+         store_id BIGINT, message_id TEXT, sender BIGINT, agent TEXT, sent_at TEXT, \
+         content TEXT, kind BIGINT) ON COMMIT DROP",
     )
+    .execute(&mut **tx)
+    .await?;
+    let mut copy = tx.copy_in_raw("COPY import_messages FROM STDIN").await?;
+    copy.send(copy_text(rows, true).into_bytes()).await?;
+    copy.finish().await?;
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO messages ({COPY_COLUMNS}) SELECT {COPY_COLUMNS} \
+         FROM import_messages ORDER BY ord ON CONFLICT (store_id, message_id) DO NOTHING"
+    ))
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -89,14 +158,42 @@ async fn insert_messages(
     Ok(inserted)
 }
 
+/// Inserts conversations in arrival order, skipping known ones; returns (id,
+/// store id, buyer) of those created. The rows go as two arrays, so that every
+/// batch is the same prepared statement (a `VALUES` list of each length was
+/// parsed and planned anew, a fifth of the server's time in a large import).
+async fn insert_conversations(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    rows: &[(i64, &str)],
+) -> anyhow::Result<Vec<(i64, i64, String)>> {
+    let stores: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let buyers: Vec<&str> = rows.iter().map(|r| r.1).collect();
+    Ok(sqlx::query_as(
+        "INSERT INTO conversations (store_id, buyer) \
+         SELECT s, b FROM UNNEST($1::BIGINT[], $2::TEXT[]) WITH ORDINALITY AS t (s, b, n) ORDER BY n \
+         ON CONFLICT (store_id, buyer) DO NOTHING RETURNING id, store_id, buyer",
+    )
+    .bind(stores)
+    .bind(buyers)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 kefu_db::sql_repository!(
     PostgresRepository,
     PostgresImport,
     sqlx::Postgres,
     " FOR UPDATE",
+    insert_conversations,
     insert_messages,
+    16_000,
     "ANALYZE conversations, messages, orders, ratings",
-    "SELECT 1"
+    "SELECT 1",
+    &["DROP INDEX messages_conv"],
+    &[
+        "SET LOCAL maintenance_work_mem = '512MB'",
+        "CREATE INDEX messages_conv ON messages (conv_id)"
+    ]
 );
 
 kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres);

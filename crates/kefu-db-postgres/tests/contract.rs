@@ -17,4 +17,5 @@ checks!(
     transcript_shows_rounds_and_attribution,
     agents_are_listed,
     sessions_of_a_large_store,
+    repeats_in_a_first_import,
 );

@@ -47,10 +47,13 @@ impl SqliteRepository {
     }
 }
 
-/// Inserts new messages with multi-row `INSERT`s, skipping known ids.
+/// Inserts new messages with one multi-row `INSERT`, skipping known ids
+/// (`ON CONFLICT DO NOTHING` costs SQLite nothing measurable, so the
+/// `direct` hint is not needed).
 async fn insert_messages(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     rows: &[kefu_db::conversation::NewMessage<'_>],
+    _direct: &mut bool,
 ) -> anyhow::Result<u64> {
     let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
         "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
@@ -69,14 +72,33 @@ async fn insert_messages(
     Ok(qb.build().execute(&mut **tx).await?.rows_affected())
 }
 
+/// Inserts conversations with one multi-row `INSERT`, skipping known ones;
+/// returns (id, store id, buyer) of those created.
+async fn insert_conversations(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    rows: &[(i64, &str)],
+) -> anyhow::Result<Vec<(i64, i64, String)>> {
+    let mut qb =
+        sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO conversations (store_id, buyer) ");
+    qb.push_values(rows, |mut b, (s, buyer)| {
+        b.push_bind(*s).push_bind(*buyer);
+    });
+    qb.push(" ON CONFLICT (store_id, buyer) DO NOTHING RETURNING id, store_id, buyer");
+    Ok(qb.build_query_as().fetch_all(&mut **tx).await?)
+}
+
 kefu_db::sql_repository!(
     SqliteRepository,
     SqliteImport,
     sqlx::Sqlite,
     "",
+    insert_conversations,
     insert_messages,
+    4_000,
     "PRAGMA optimize",
-    "PRAGMA wal_checkpoint(TRUNCATE)"
+    "PRAGMA wal_checkpoint(TRUNCATE)",
+    &[],
+    &[]
 );
 
 kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite);

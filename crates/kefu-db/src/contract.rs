@@ -551,6 +551,36 @@ pub async fn batches_in_one_import(repo: &dyn Repository) -> Result<()> {
     Ok(())
 }
 
+/// Known ids met in a later batch of the first import into an empty
+/// database (where backends take their fast paths first): repeats are
+/// unchanged, changed ones conflicts, the rest stored, figures exact.
+pub async fn repeats_in_a_first_import(repo: &dyn Repository) -> Result<()> {
+    let (m, o, r) = sample();
+    let mut tx = repo.begin_import().await?;
+    let first = tx.add_messages(&m[..4]).await?;
+    ensure!(first.imported == 4, "first batch: {first:?}");
+    let mut changed = m[1].clone();
+    changed.content = "改过的内容".into();
+    let mut second: Vec<Message> = vec![changed, m[2].clone()];
+    second.extend_from_slice(&m[4..]);
+    let again = tx.add_messages(&second).await?;
+    ensure!(
+        again.conflicts == vec![("dy-1".to_string(), "m2".to_string())]
+            && again.unchanged == 1
+            && again.imported == (m.len() - 4) as u64,
+        "second batch: {again:?}"
+    );
+    tx.add_orders(&o).await?;
+    tx.add_ratings(&r).await?;
+    tx.commit().await?;
+    ensure!(
+        repo.counts().await?.messages == m.len() as i64,
+        "message count"
+    );
+    matches_engine(repo, &HashMap::new(), &m, &o, &r, "after repeats").await?;
+    Ok(())
+}
+
 /// Every check, each on a fresh database from `fresh`.
 pub async fn run_all<F, Fut>(fresh: F) -> Result<()>
 where
@@ -571,5 +601,6 @@ where
     transcript_shows_rounds_and_attribution(&*fresh().await?).await?;
     agents_are_listed(&*fresh().await?).await?;
     sessions_of_a_large_store(&*fresh().await?).await?;
+    repeats_in_a_first_import(&*fresh().await?).await?;
     Ok(())
 }

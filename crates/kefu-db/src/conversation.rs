@@ -121,6 +121,34 @@ pub fn kind_of(code: i64) -> MessageKind {
     }
 }
 
+/// [`RecordTime::to_text`] without the formatting machinery for the usual
+/// local time of whole seconds (an import writes one a message); any other
+/// time goes through `to_text`.
+pub fn time_text(t: RecordTime) -> String {
+    const MS_PER_DAY: i64 = 86_400_000;
+    let in_day = t.civil_ms.rem_euclid(MS_PER_DAY);
+    let (y, m, d) = kefu_domain::time::civil_from_days(t.civil_ms.div_euclid(MS_PER_DAY));
+    if t.offset_s.is_some() || in_day % 1000 != 0 || !(0..=9999).contains(&y) {
+        return t.to_text();
+    }
+    let secs = in_day / 1000;
+    let digits = |v: i64, n: usize, out: &mut [u8]| {
+        let mut v = v;
+        for slot in out[..n].iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    let mut b = *b"0000-00-00 00:00:00";
+    digits(y, 4, &mut b[0..]);
+    digits(i64::from(m), 2, &mut b[5..]);
+    digits(i64::from(d), 2, &mut b[8..]);
+    digits(secs / 3600, 2, &mut b[11..]);
+    digits(secs / 60 % 60, 2, &mut b[14..]);
+    digits(secs % 60, 2, &mut b[17..]);
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
 /// The instant of a stored time text, UTC ms.
 pub(crate) fn instant(p: &Params, text: &str) -> anyhow::Result<i64> {
     let t = RecordTime::parse(text).map_err(|e| anyhow::anyhow!("stored time {e}"))?;
@@ -261,7 +289,10 @@ impl Fresh {
             });
     }
 
-    /// The facts of every kept conversation, as (conversation, facts).
+    /// The facts of every kept conversation, as (conversation, facts), in
+    /// conversation order. Conversations are independent, so the work is
+    /// split into contiguous ranges computed on up to two threads (the import
+    /// has nothing else to do on the second core by then).
     pub fn facts(
         mut self,
         params: impl Fn(i64) -> Option<Params>,
@@ -276,28 +307,77 @@ impl Fresh {
         for ((conv, _, _), r) in self.ratings {
             ratings.entry(conv).or_default().push(r);
         }
+        for rats in ratings.values_mut() {
+            rats.sort_by_key(|r| r.seq);
+        }
         let mut convs: Vec<i64> = store_of.keys().copied().collect();
         convs.sort_unstable();
+        let mut by_store: HashMap<i64, Params> = HashMap::new();
+        for store in store_of.values() {
+            if !by_store.contains_key(store)
+                && let Some(p) = params(*store)
+            {
+                by_store.insert(*store, p);
+            }
+        }
+        let shared = Shared {
+            messages: &self.messages,
+            orders: &orders,
+            ratings: &ratings,
+            store_of,
+            agents: &self.agents,
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        if threads < 2 || convs.len() < 10_000 {
+            return shared.compute(&by_store, &convs);
+        }
+        let (a, b) = convs.split_at(convs.len() / 2);
+        // Params keep a cache of their own, so each thread has its copy.
+        let theirs = by_store.clone();
+        let shared = &shared;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(move || shared.compute(&theirs, b));
+            let mut out = shared.compute(&by_store, a);
+            match second.join() {
+                Ok(rest) => out.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            out
+        })
+    }
+}
+
+/// What computing fresh conversations' facts reads, shared by the threads.
+struct Shared<'a> {
+    /// (conversation, message), sorted by conversation and arrival.
+    messages: &'a [(i64, Msg)],
+    orders: &'a HashMap<i64, Vec<OrderIn>>,
+    /// Ratings by conversation, in arrival order.
+    ratings: &'a HashMap<i64, Vec<RatingIn>>,
+    store_of: &'a HashMap<i64, i64>,
+    agents: &'a Interner,
+}
+
+impl Shared<'_> {
+    /// The facts of `convs` (ascending), as (conversation, facts), with the
+    /// stores' parameters `params`.
+    fn compute(&self, params: &HashMap<i64, Params>, convs: &[i64]) -> Vec<(i64, Vec<NamedFact>)> {
         let mut out = Vec::with_capacity(convs.len());
-        let mut start = 0;
-        let mut cache: HashMap<i64, Params> = HashMap::new();
-        for conv in convs {
+        let Some(first) = convs.first() else {
+            return out;
+        };
+        let mut start = self.messages.partition_point(|(c, _)| c < first);
+        for &conv in convs {
             let begin = start + self.messages[start..].partition_point(|(c, _)| *c < conv);
             let end = begin + self.messages[begin..].partition_point(|(c, _)| *c == conv);
             start = end;
-            let Some(store) = store_of.get(&conv) else {
+            let Some(p) = self.store_of.get(&conv).and_then(|s| params.get(s)) else {
                 continue;
             };
-            if !cache.contains_key(store) {
-                let Some(p) = params(*store) else { continue };
-                cache.insert(*store, p);
-            }
-            let Some(p) = cache.get(store) else { continue };
             let mut msgs: Vec<Msg> = self.messages[begin..end].iter().map(|(_, m)| *m).collect();
-            let ords = orders.remove(&conv).unwrap_or_default();
-            let mut rats = ratings.remove(&conv).unwrap_or_default();
-            rats.sort_by_key(|r| r.seq);
-            let facts = kefu_kpi::conversation_facts(&mut msgs, &ords, &rats, p);
+            let ords = self.orders.get(&conv).map_or(&[][..], |v| &v[..]);
+            let rats = self.ratings.get(&conv).map_or(&[][..], |v| &v[..]);
+            let facts = kefu_kpi::conversation_facts(&mut msgs, ords, rats, p);
             let named = facts
                 .into_iter()
                 .map(|f| NamedFact {
@@ -308,5 +388,42 @@ impl Fresh {
             out.push((conv, named));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_text;
+    use kefu_domain::RecordTime;
+
+    #[test]
+    fn time_text_is_to_text() {
+        for text in [
+            "2026-11-11 20:00:05",
+            "2026-01-01 00:00:00",
+            "1999-12-31 23:59:59",
+            "2026-02-28 08:09:10",
+            "2026-11-11 20:00:05.250",
+            "2026-11-11T12:00:00Z",
+            "2026-11-03T10:05:00+08:00",
+            "2026-11-03T10:05:00-05:30",
+        ] {
+            let t = RecordTime::parse(text).unwrap();
+            assert_eq!(time_text(t), t.to_text(), "{text}");
+        }
+        for civil_ms in [
+            0,
+            1_000,
+            86_399_000,
+            -1_000,
+            -86_400_000 * 400,
+            253_402_300_799_000,
+        ] {
+            let t = RecordTime {
+                civil_ms,
+                offset_s: None,
+            };
+            assert_eq!(time_text(t), t.to_text(), "{civil_ms}");
+        }
     }
 }

@@ -22,6 +22,8 @@ use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
 
 #[doc(hidden)]
 pub use futures_util;
+#[doc(hidden)]
+pub use rustc_hash;
 
 pub use accounts::Accounts;
 pub use anyhow::Result;

@@ -6,13 +6,24 @@
 /// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
 /// `$lock` ends a `SELECT` that must lock the rows it reads (`" FOR UPDATE"`
 /// where the database has it; SQLite locks the whole database anyway).
-/// `$insert_messages` stores new message rows the backend's fastest way
-/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>]) ->
+/// `$insert_conversations` inserts (store id, buyer) conversations, skipping
+/// known ones (`async fn(&mut Transaction<'static, $db>, &[(i64, &str)]) ->
+/// anyhow::Result<Vec<(i64, i64, String)>>`, returning (id, store id, buyer)
+/// of those it created). `$insert_messages` stores new message rows the backend's fastest way
+/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>], &mut bool) ->
 /// anyhow::Result<u64>`, returning the rows inserted, in order, skipping known
-/// `(store_id, message_id)`). `$refresh_stats` is run before a large
+/// `(store_id, message_id)`); the `bool` starts true for each import and
+/// stays true while no insert of the import has met a known id: the backend
+/// may then try a faster insert without conflict handling first, and sets it
+/// false when that meets a known id. `$rows_per_insert` is the most rows it
+/// is given at once while the `bool` holds (4,000 after). `$refresh_stats` is run before a large
 /// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
 /// scans all messages for every batch of conversations after a big import).
 /// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
+/// `$drop_conv_index` and `$create_conv_index` (statements, `&[&str]`; both
+/// empty to keep the index) drop the index of messages by conversation when an import starts on an
+/// empty `messages` table and build it again before the commit recomputes:
+/// one sort instead of maintaining it row by row.
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,
@@ -24,22 +35,33 @@ macro_rules! sql_repository {
         $tx:ident,
         $db:ty,
         $lock:literal,
+        $insert_conversations:path,
         $insert_messages:path,
+        $rows_per_insert:expr,
         $refresh_stats:literal,
-        $on_close:literal
+        $on_close:literal,
+        $drop_conv_index:expr,
+        $create_conv_index:expr
     ) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
             stores: ::std::collections::HashMap<String, i64>,
             params: ::std::collections::HashMap<i64, (::kefu_kpi::Params, Vec<String>)>,
-            convs: ::std::collections::HashMap<(i64, String), i64>,
+            /// Store id → buyer → conversation id.
+            convs: ::std::collections::HashMap<i64, ::std::collections::HashMap<String, i64>>,
             /// Conversations that existed before: recomputed from storage.
             touched: ::std::collections::BTreeSet<i64>,
             /// Conversations this import created (→ their store): computed
             /// from the records kept in `fresh`.
             fresh_convs: ::std::collections::HashMap<i64, i64>,
             fresh: $crate::conversation::Fresh,
+            /// No insert of this import has met a known message id yet.
+            direct: bool,
+            /// Whether the empty `messages` table was looked for (on the
+            /// first messages added), and whether its conversation index was
+            /// dropped then, to be built again before the commit.
+            conv_index: Option<bool>,
         }
 
         const ROWS_PER_STATEMENT: usize = 4000;
@@ -79,21 +101,19 @@ macro_rules! sql_repository {
                 for (store, buyer) in keys {
                     with_store.push((self.store_id(store).await?, *buyer));
                 }
+                let known = |convs: &::std::collections::HashMap<i64, ::std::collections::HashMap<String, i64>>,
+                             s: i64,
+                             b: &str| convs.get(&s).and_then(|m| m.get(b)).copied();
                 let mut missing: Vec<(i64, &str)> =
-                    with_store.iter().filter(|(s, b)| !self.convs.contains_key(&(*s, b.to_string()))).copied().collect();
-                missing.sort();
+                    with_store.iter().filter(|(s, b)| known(&self.convs, *s, b).is_none()).copied().collect();
+                missing.sort_unstable();
                 missing.dedup();
                 for chunk in missing.chunks(ROWS_PER_STATEMENT) {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("INSERT INTO conversations (store_id, buyer) ");
-                    qb.push_values(chunk, |mut b, (s, buyer)| {
-                        b.push_bind(*s).push_bind(*buyer);
-                    });
-                    qb.push(" ON CONFLICT (store_id, buyer) DO NOTHING RETURNING id, store_id, buyer");
-                    let created: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
+                    let created = $insert_conversations(&mut self.tx, chunk).await?;
                     let n_created = created.len();
                     for (id, s, b) in created {
                         self.fresh_convs.insert(id, s);
-                        self.convs.insert((s, b), id);
+                        self.convs.entry(s).or_default().insert(b, id);
                     }
                     if n_created < chunk.len() {
                         let mut qb = ::sqlx::QueryBuilder::<$db>::new(
@@ -102,13 +122,13 @@ macro_rules! sql_repository {
                         push_pairs(&mut qb, chunk.iter().map(|(s, b)| (*s, *b)));
                         let known: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                         for (id, s, b) in known {
-                            self.convs.entry((s, b)).or_insert(id);
+                            self.convs.entry(s).or_default().entry(b).or_insert(id);
                         }
                     }
                 }
                 Ok(with_store
                     .iter()
-                    .map(|(s, b)| (*s, self.convs.get(&(*s, b.to_string())).copied().unwrap_or_default()))
+                    .map(|(s, b)| (*s, known(&self.convs, *s, b).unwrap_or_default()))
                     .collect())
             }
         }
@@ -143,10 +163,26 @@ macro_rules! sql_repository {
             async fn add_messages(&mut self, batch: &[::kefu_domain::Message]) -> ::anyhow::Result<$crate::AddOutcome> {
                 use $crate::conversation::{kind_code, sender_code};
                 let mut out = $crate::AddOutcome::default();
+                if self.conv_index.is_none() {
+                    let mut dropped = false;
+                    let drop: &[&str] = $drop_conv_index;
+                    if !drop.is_empty() {
+                        let any: Option<i64> =
+                            ::sqlx::query_scalar("SELECT seq FROM messages LIMIT 1").fetch_optional(&mut *self.tx).await?;
+                        if any.is_none() {
+                            for sql in drop {
+                                ::sqlx::query(sql).execute(&mut *self.tx).await?;
+                            }
+                            dropped = true;
+                        }
+                    }
+                    self.conv_index = Some(dropped);
+                }
                 let keys: Vec<(&str, &str)> = batch.iter().map(|m| (m.store.as_str(), m.buyer.as_str())).collect();
                 let ids = self.resolve(&keys).await?;
                 // The first of equal ids in the batch is the one offered.
-                let mut first: ::std::collections::HashMap<(i64, &str), usize> = Default::default();
+                let mut first: $crate::rustc_hash::FxHashMap<(i64, &str), usize> = Default::default();
+                first.reserve(batch.len());
                 let mut offered = Vec::new();
                 for (i, m) in batch.iter().enumerate() {
                     match first.get(&(ids[i].0, m.message_id.as_str())) {
@@ -163,7 +199,10 @@ macro_rules! sql_repository {
                         }
                     }
                 }
-                for chunk in offered.chunks(ROWS_PER_STATEMENT) {
+                // The backend's fast way takes large batches; checking known ids
+                // (`older` below) is quicker in smaller ones.
+                let per_insert = if self.direct { $rows_per_insert } else { ROWS_PER_STATEMENT };
+                for chunk in offered.chunks(per_insert) {
                     let max_before: Option<i64> =
                         ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
                     let rows: Vec<$crate::conversation::NewMessage<'_>> = chunk
@@ -176,13 +215,13 @@ macro_rules! sql_repository {
                                 message_id: m.message_id.as_str(),
                                 sender: sender_code(m.sender),
                                 agent: m.agent.as_deref(),
-                                sent_at: m.sent_at.to_text(),
+                                sent_at: $crate::conversation::time_text(m.sent_at),
                                 content: m.content.as_str(),
                                 kind: kind_code(m.kind),
                             }
                         })
                         .collect();
-                    let inserted = $insert_messages(&mut self.tx, &rows).await? as usize;
+                    let inserted = $insert_messages(&mut self.tx, &rows, &mut self.direct).await? as usize;
                     out.imported += inserted as u64;
                     // Known ids: which rows are older than this statement, and are they equal?
                     let mut older: ::std::collections::HashMap<(i64, String), (i64, i64, Option<String>, String, String, i64)> =
@@ -361,6 +400,12 @@ macro_rules! sql_repository {
             }
 
             async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
+                if self.conv_index == Some(true) {
+                    let create: &[&str] = $create_conv_index;
+                    for sql in create {
+                        ::sqlx::query(sql).execute(&mut *self.tx).await?;
+                    }
+                }
                 let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
                 let mut rows = recompute(&mut self.tx, &touched).await?;
                 let fresh = ::std::mem::take(&mut self.fresh);
@@ -560,6 +605,8 @@ macro_rules! sql_repository {
                     touched: Default::default(),
                     fresh_convs: Default::default(),
                     fresh: Default::default(),
+                    direct: true,
+                    conv_index: None,
                 }))
             }
 
