@@ -22,18 +22,32 @@ impl SqliteRepository {
 
     /// Opens a `sqlite:` URL (or a plain file path).
     pub async fn connect(url: &str) -> anyhow::Result<SqliteRepository> {
-        let opts = if url.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(url)?
-        } else {
-            SqliteConnectOptions::new().filename(url)
-        };
-        SqliteRepository::connect_with(opts).await
+        SqliteRepository::connect_with(options(url)?).await
+    }
+
+    /// Opens (creates) a database for loading a large import into it while
+    /// nobody else uses it: with a rollback journal instead of the write-ahead
+    /// log, new pages are written once (into the file) rather than twice
+    /// (into the log, then into the file). A crash still leaves the
+    /// database as it was: the journal rolls the import back on the next
+    /// open. When another process has the database open, SQLite keeps its
+    /// write-ahead log, and this is an ordinary open. Every later open
+    /// returns the file to the write-ahead log.
+    pub async fn connect_for_loading(url: &str) -> anyhow::Result<SqliteRepository> {
+        SqliteRepository::connect_in(options(url)?, SqliteJournalMode::Delete).await
     }
 
     async fn connect_with(opts: SqliteConnectOptions) -> anyhow::Result<SqliteRepository> {
+        SqliteRepository::connect_in(opts, SqliteJournalMode::Wal).await
+    }
+
+    async fn connect_in(
+        opts: SqliteConnectOptions,
+        journal: SqliteJournalMode,
+    ) -> anyhow::Result<SqliteRepository> {
         let opts = opts
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
+            .journal_mode(journal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .pragma("cache_size", "-1048576")
@@ -45,6 +59,15 @@ impl SqliteRepository {
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(SqliteRepository { pool })
     }
+}
+
+/// The connect options of a `sqlite:` URL or a plain file path.
+fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(if url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(url)?
+    } else {
+        SqliteConnectOptions::new().filename(url)
+    })
 }
 
 /// Inserts new messages with one multi-row `INSERT`, skipping known ids

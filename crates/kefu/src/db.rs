@@ -20,6 +20,21 @@ pub async fn open(url: &str) -> anyhow::Result<Box<dyn Database>> {
     }
 }
 
+/// Opens the database for an import. A SQLite file that does not exist
+/// yet is created for loading (a rollback journal, so the data is written
+/// once; see `SqliteRepository::connect_for_loading`); anything else is
+/// opened as [`open`] does.
+pub async fn open_for_import(url: &str) -> anyhow::Result<Box<dyn Database>> {
+    let plain_file = !url.contains("://") && !url.starts_with("sqlite:");
+    if !plain_file || std::path::Path::new(url).exists() {
+        return open(url).await;
+    }
+    let repo = kefu_db_sqlite::SqliteRepository::connect_for_loading(url)
+        .await
+        .with_context(|| format!("cannot open SQLite database {url}"))?;
+    Ok(Box::new(repo))
+}
+
 /// A URL with its password hidden.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

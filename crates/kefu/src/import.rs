@@ -126,7 +126,7 @@ impl Pending {
 /// failure or a kill leaves the database as it was.
 pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let repo = crate::db::open(db).await?;
+    let repo = crate::db::open_for_import(db).await?;
     let opts = ReadOptions {
         encoding: a.encoding,
         map: a.map.clone(),

@@ -65,34 +65,36 @@ fn value_after(out: &str, label: &str) -> String {
 }
 
 fn open(db: &str) -> Box<dyn Database> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let d: Box<dyn Database> = if db.starts_with("postgres") {
-                Box::new(
-                    kefu_db_postgres::PostgresRepository::connect(db)
-                        .await
-                        .expect("open"),
-                )
-            } else {
-                Box::new(
-                    kefu_db_sqlite::SqliteRepository::connect(db)
-                        .await
-                        .expect("open"),
-                )
-            };
-            d
-        })
+    RUNTIME.block_on(async {
+        let d: Box<dyn Database> = if db.starts_with("postgres") {
+            Box::new(
+                kefu_db_postgres::PostgresRepository::connect(db)
+                    .await
+                    .expect("open"),
+            )
+        } else {
+            Box::new(
+                kefu_db_sqlite::SqliteRepository::connect(db)
+                    .await
+                    .expect("open"),
+            )
+        };
+        d
+    })
 }
 
-fn block<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
+/// One runtime for the whole test binary: a database opened in it keeps
+/// its connections' tasks alive until it is closed.
+static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(f)
+});
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    RUNTIME.block_on(f)
 }
 
 /// The stored user of this name.
