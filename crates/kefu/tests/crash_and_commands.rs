@@ -187,3 +187,54 @@ fn every_output_format() {
     let bad = kefu(&["kpi", "--input", input, "--from", "2026-11-31"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--from"));
 }
+
+/// An import that creates the SQLite file loads it with a rollback journal;
+/// the next command returns the file to the write-ahead log, and the
+/// figures are those of an import into an existing database.
+#[test]
+fn a_loading_import_returns_to_the_write_ahead_log() {
+    let dir = tmp();
+    demo(dir.path(), 3_000);
+    let fresh = path(dir.path(), "fresh.db");
+    let messages = dir.path().join("messages.csv");
+    ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "messages",
+        messages.to_str().unwrap(),
+    ]);
+    let header = std::fs::read(&fresh).unwrap();
+    assert_eq!(
+        header[18], 1,
+        "rollback journal while loading (file format 1)"
+    );
+    import_dir(&fresh, dir.path());
+    let existing = path(dir.path(), "existing.db");
+    ok(&["--db", &existing, "store", "list"]);
+    import_dir(&existing, dir.path());
+    let a = ok(&[
+        "--db",
+        &fresh,
+        "kpi",
+        "--by",
+        "store,agent",
+        "--format",
+        "json",
+    ]);
+    let b = ok(&[
+        "--db",
+        &existing,
+        "kpi",
+        "--by",
+        "store,agent",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&a), json(&b));
+    let header = std::fs::read(&fresh).unwrap();
+    assert_eq!(
+        header[18], 2,
+        "write-ahead log again after the next open (file format 2)"
+    );
+}
