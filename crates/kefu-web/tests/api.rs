@@ -222,6 +222,42 @@ async fn exports(backend: Backend) {
         "header and the one unanswered session: {}",
         r.body
     );
+    let conv = app
+        .db
+        .sessions(&kefu_db::sessions::SessionQuery {
+            store: STORE_A.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.buyer == "buyer_a1")
+        .unwrap()
+        .conv_id;
+    let r = app
+        .get(
+            &format!("/stores/{STORE_A}/conversations/{conv}?format=csv"),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(
+        r.body.lines().count(),
+        5,
+        "header and four messages: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("亲，在的") && r.body.contains(",30,"),
+        "the reply after 30 s: {}",
+        r.body
+    );
+    let r = app
+        .get(
+            &format!("/stores/{STORE_A}/conversations/{conv}?format=xlsx"),
+            Some(&s),
+        )
+        .await;
+    assert!(r.bytes.starts_with(b"PK"));
     let r = app.get("/?format=pdf", Some(&s)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app.get("/?from=2026-13-01", Some(&s)).await;

@@ -299,6 +299,8 @@ struct Block {
 #[template(path = "transcript.html")]
 struct TranscriptPage {
     c: Chrome,
+    csv_href: String,
+    xlsx_href: String,
     store: String,
     store_href: String,
     blocks: Vec<Block>,
@@ -311,6 +313,67 @@ struct TranscriptPage {
 pub struct TranscriptQuery {
     /// The session to highlight.
     pub session: Option<u32>,
+    /// Export the transcript: `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// The transcript as a table: one row per message, with its session and
+/// the response time of the round it ends.
+fn transcript_table(t: &Transcript, l: Lang) -> Table {
+    let heads = [
+        ("会话", "Session"),
+        ("时间", "Time"),
+        ("发送方", "Sender"),
+        ("计为", "Counts as"),
+        ("客服", "Agent"),
+        ("内容", "Content"),
+        ("响应(秒)", "Response (s)"),
+        ("计入", "Counted"),
+    ];
+    let headers = heads
+        .iter()
+        .map(|(zh, en)| Header {
+            label: l.t(zh, en).to_string(),
+            sort_href: None,
+            sorted: "",
+            numeric: false,
+        })
+        .collect();
+    let rows = t
+        .messages
+        .iter()
+        .map(|m| {
+            let round = t.rounds.iter().find(|r| r.end_seq == Some(m.seq));
+            let secs = round
+                .and_then(|r| r.response_ms)
+                .map(|ms| ms as f64 / 1000.0);
+            vec![
+                Cell::number(format!("{}", m.session + 1), Some(f64::from(m.session + 1))),
+                Cell::text(m.sent_at.clone()),
+                Cell::text(m.sender.as_str()),
+                Cell::text(m.role.as_str()),
+                Cell::text(m.agent.clone().unwrap_or_default()),
+                Cell::text(m.content.clone()),
+                Cell::number(
+                    secs.map(|v| format!("{v:.0}"))
+                        .unwrap_or_else(|| "—".into()),
+                    secs,
+                ),
+                Cell::text(match round {
+                    Some(r) if r.counted => l.t("是", "yes"),
+                    Some(_) => l.t("否（服务时间外）", "no (outside service hours)"),
+                    None => "",
+                }),
+            ]
+        })
+        .collect();
+    Table {
+        name: format!("transcript-{}-{}", t.store, t.buyer),
+        headers,
+        rows,
+        csv_href: String::new(),
+        xlsx_href: String::new(),
+    }
 }
 
 fn blocks(t: &Transcript, current: Option<u32>, l: Lang) -> Vec<Block> {
@@ -422,6 +485,10 @@ pub async fn transcript(
     let gate = Gate::new(&state, viewer.scope.clone());
     let t = gate.conversation(&store, conv).await?;
     let l = viewer.lang;
+    if let Some(f) = q.format.as_deref() {
+        return transcript_table(&t, l).export(f);
+    }
+    let exports = Table::default().with_exports(&viewer.path);
     let orders = t
         .orders
         .iter()
@@ -459,6 +526,8 @@ pub async fn transcript(
         })
         .collect();
     let page = TranscriptPage {
+        csv_href: exports.csv_href,
+        xlsx_href: exports.xlsx_href,
         c: viewer.chrome(
             format!("{} {}", l.t("会话记录", "Transcript"), t.buyer),
             "sessions",
