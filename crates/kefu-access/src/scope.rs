@@ -141,6 +141,47 @@ impl Scope {
     }
 }
 
+/// Why a user of `role` cannot be made with this standing, in Chinese and
+/// English, if they cannot: a client needs a client company, an agent at
+/// least one agent account, a team lead a team; and each of these belongs
+/// only to the roles it serves (a team also to agents).
+pub fn standing_problem(
+    role: Role,
+    client: bool,
+    team: bool,
+    agents: bool,
+) -> Option<(String, String)> {
+    let r = role.as_str();
+    let p = |zh: &str, en: &str| Some((zh.to_string(), en.to_string()));
+    match role {
+        Role::Client if !client => p(
+            "甲方账号（client）需要所属甲方公司（--client）：它只能看到该甲方的店铺",
+            "a client user needs a client company (--client): they see only its stores",
+        ),
+        Role::Agent if !agents => p(
+            "客服账号（agent）至少需要一个客服子账号（--agent）：它只能看到自己的数据",
+            "an agent user needs at least one agent account (--agent): they see only their own figures",
+        ),
+        Role::TeamLead if !team => p(
+            "组长账号（team_lead）需要所属小组（--team）：它看到的是本组客服的数据",
+            "a team_lead user needs a team (--team): they see the figures of their team's agents",
+        ),
+        _ if client && role != Role::Client => Some((
+            format!("甲方公司（--client）只用于甲方账号（client），不用于 {r}"),
+            format!("a client company (--client) is for client users, not {r}"),
+        )),
+        _ if team && !matches!(role, Role::TeamLead | Role::Agent) => Some((
+            format!("小组（--team）只用于组长（team_lead）和客服（agent），不用于 {r}"),
+            format!("a team (--team) is for team_lead and agent users, not {r}"),
+        )),
+        _ if agents && role != Role::Agent => Some((
+            format!("客服子账号（--agent）只用于客服账号（agent），不用于 {r}"),
+            format!("agent accounts (--agent) are for agent users, not {r}"),
+        )),
+        _ => None,
+    }
+}
+
 /// A role's rank: 0 is the most powerful.
 pub fn rank(role: Role) -> usize {
     Role::ALL

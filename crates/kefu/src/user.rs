@@ -119,37 +119,11 @@ fn print_generated(plain: Option<String>, zh: &str, en: &str) {
     }
 }
 
-/// Why a role's user cannot be created with these options, if it cannot.
+/// Why a role's user cannot be created with these options, if it cannot
+/// (the rule of `kefu_access::scope::standing_problem`, shared with the web
+/// pages).
 fn role_problem(role: Role, client: bool, team: bool, agents: bool) -> Option<(String, String)> {
-    let r = role.as_str();
-    let p = |zh: &str, en: &str| Some((zh.to_string(), en.to_string()));
-    match role {
-        Role::Client if !client => p(
-            "甲方账号（client）需要 --client：它只能看到所属甲方的店铺",
-            "a client user needs --client: they see only the stores of their client company",
-        ),
-        Role::Agent if !agents => p(
-            "客服账号（agent）至少需要一个 --agent 客服子账号：它只能看到自己的数据",
-            "an agent user needs at least one --agent account: they see only their own figures",
-        ),
-        Role::TeamLead if !team => p(
-            "组长账号（team_lead）需要 --team：它看到的是本组客服的数据",
-            "a team_lead user needs --team: they see the figures of their team's agents",
-        ),
-        _ if client && role != Role::Client => Some((
-            format!("--client 只用于甲方账号（client），不用于 {r}"),
-            format!("--client is for client users, not {r}"),
-        )),
-        _ if team && !matches!(role, Role::TeamLead | Role::Agent) => Some((
-            format!("--team 只用于组长（team_lead）和客服（agent），不用于 {r}"),
-            format!("--team is for team_lead and agent users, not {r}"),
-        )),
-        _ if agents && role != Role::Agent => Some((
-            format!("--agent 只用于客服账号（agent），不用于 {r}"),
-            format!("--agent is for agent users, not {r}"),
-        )),
-        _ => None,
-    }
+    kefu_access::scope::standing_problem(role, client, team, agents)
 }
 
 /// What a user sees, in a few words.

@@ -230,19 +230,19 @@ fn refusals(db: &str) {
     for (args, reason) in [
         (
             vec!["user", "add", "c", "--role", "client"],
-            "a client user needs --client",
+            "a client user needs a client company (--client)",
         ),
         (
             vec!["user", "add", "a", "--role", "agent"],
-            "an agent user needs at least one --agent",
+            "an agent user needs at least one agent account (--agent)",
         ),
         (
             vec!["user", "add", "t", "--role", "team_lead"],
-            "a team_lead user needs --team",
+            "a team_lead user needs a team (--team)",
         ),
         (
             vec!["user", "add", "m", "--role", "manager", "--client", "ACME"],
-            "--client is for client users, not manager",
+            "a client company (--client) is for client users, not manager",
         ),
         (
             vec!["user", "add", "amy", "--role", "admin"],
@@ -299,7 +299,10 @@ fn refusals(db: &str) {
         db,
         &["--lang", "zh", "user", "add", "c", "--role", "client"],
     );
-    assert!(zh.contains("错误: 甲方账号（client）需要 --client"), "{zh}");
+    assert!(
+        zh.contains("错误: 甲方账号（client）需要所属甲方公司（--client）"),
+        "{zh}"
+    );
     let list = run_ok(db, &["user", "list"]);
     assert_eq!(list.lines().count(), 3, "only amy: {list}");
     let clients = run_ok(db, &["client", "list"]);

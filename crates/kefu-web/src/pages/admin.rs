@@ -191,25 +191,15 @@ pub async fn add_user(
     if username.is_empty() {
         errors.push(l.t("用户名不能为空", "the user name is empty").into());
     }
-    match role {
-        Some(Role::Client) if f.client.trim().is_empty() => errors.push(
-            l.t(
-                "甲方用户需要选择甲方公司",
-                "a client user needs a client company",
-            )
-            .into(),
-        ),
-        Some(Role::Agent) if agents.is_empty() => errors.push(
-            l.t(
-                "客服用户需要至少一个客服账号",
-                "an agent needs at least one agent account",
-            )
-            .into(),
-        ),
-        Some(Role::TeamLead) if f.team.trim().is_empty() => {
-            errors.push(l.t("组长需要选择小组", "a team lead needs a team").into())
-        }
-        _ => {}
+    if let Some(role) = role
+        && let Some((zh, en)) = kefu_access::scope::standing_problem(
+            role,
+            !f.client.trim().is_empty(),
+            !f.team.trim().is_empty(),
+            !agents.is_empty(),
+        )
+    {
+        errors.push(l.t(&zh, &en).to_string());
     }
     let generated = f.password.is_empty();
     let pw = if generated {
