@@ -54,6 +54,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = AppState::new(db, config);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Without TCP_NODELAY the last segment of a large answer (a page, a
+    // KPI table as JSON) can wait for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(target: "kefu::http", "cannot set TCP_NODELAY: {e}");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
