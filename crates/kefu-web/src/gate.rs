@@ -10,14 +10,15 @@ use kefu_db::Database;
 use kefu_db::sessions::{SessionQuery, SessionRow, Transcript};
 use kefu_domain::StoreSettings;
 use kefu_kpi::{Filter, GroupKey, Grouping, Totals};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a cached KPI result is used before it is computed again (for
 /// data written by other processes, e.g. `kefu import` on the command line;
-/// writes through this server clear the cache at once).
+/// writes through this server clear the cache at once). While one request
+/// computes it again, the others are answered the expired result.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 const CACHE_ENTRIES: usize = 512;
 
@@ -35,8 +36,26 @@ pub struct KpiCache {
     generation: AtomicU64,
     entries: Mutex<HashMap<CacheKey, (u64, Instant, Groups)>>,
     made: Mutex<HashMap<CacheKey, (u64, Instant, Made)>>,
+    /// Keys whose expired entry is being computed again; until it is, the
+    /// expired entry is still answered (see [`KpiCache::refresh`]).
+    refreshing: Mutex<HashSet<CacheKey>>,
     /// One computation per query at a time: others wait for its result.
     inflight: tokio::sync::Mutex<()>,
+}
+
+/// The turn of the one request that computes an expired entry again.
+struct Refreshing<'a> {
+    set: &'a Mutex<HashSet<CacheKey>>,
+    key: CacheKey,
+}
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+    }
 }
 
 impl KpiCache {
@@ -50,13 +69,27 @@ impl KpiCache {
         self.made.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// A current entry with the time it was computed.
-    fn get(&self, key: &CacheKey) -> Option<(Instant, Groups)> {
+    /// The entry of the current generation with the time it was computed
+    /// and whether it is still fresh (younger than [`CACHE_TTL`]).
+    fn get(&self, key: &CacheKey) -> Option<(Instant, Groups, bool)> {
         let generation = self.generation.load(Ordering::SeqCst);
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key)
-            .filter(|(g, at, _)| *g == generation && at.elapsed() < CACHE_TTL)
-            .map(|(_, at, v)| (*at, v.clone()))
+            .filter(|(g, _, _)| *g == generation)
+            .map(|(_, at, v)| (*at, v.clone(), at.elapsed() < CACHE_TTL))
+    }
+
+    /// The turn to compute an expired entry again, unless another request
+    /// has it: that one computes while the others answer the expired entry
+    /// instead of all waiting (an expired entry only misses writes made by
+    /// other processes; writes through the server start a new generation,
+    /// whose entries are always computed before they are answered).
+    fn refresh(&self, key: &str) -> Option<Refreshing<'_>> {
+        let mut set = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(key.to_string()).then(|| Refreshing {
+            set: &self.refreshing,
+            key: key.to_string(),
+        })
     }
 
     fn put(&self, key: CacheKey, generation: u64, value: Groups) {
@@ -67,12 +100,12 @@ impl KpiCache {
         map.insert(key, (generation, Instant::now(), value));
     }
 
-    fn get_made(&self, key: &CacheKey) -> Option<Made> {
+    fn get_made(&self, key: &CacheKey) -> Option<(Instant, Made, bool)> {
         let generation = self.generation.load(Ordering::SeqCst);
         let map = self.made.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key)
-            .filter(|(g, at, _)| *g == generation && at.elapsed() < CACHE_TTL)
-            .map(|(_, _, v)| v.clone())
+            .filter(|(g, _, _)| *g == generation)
+            .map(|(_, at, v)| (*at, v.clone(), at.elapsed() < CACHE_TTL))
     }
 
     fn put_made(&self, key: CacheKey, generation: u64, at: Instant, value: Made) {
@@ -158,13 +191,19 @@ impl Gate {
             return Err(AppError::NotFound);
         }
         let filter = self.scope.kpi_filter(filter.clone());
-        let key: CacheKey = format!("{grouping:?}{filter:?}");
-        if let Some((at, hit)) = self.cache.get(&key) {
-            self.used(at);
-            return Ok(hit);
+        let key: CacheKey = format!("kpi {grouping:?}{filter:?}");
+        let mut _refreshing = None;
+        if let Some((at, hit, fresh)) = self.cache.get(&key) {
+            if !fresh {
+                _refreshing = self.cache.refresh(&key);
+            }
+            if fresh || _refreshing.is_none() {
+                self.used(at);
+                return Ok(hit);
+            }
         }
         let _one_at_a_time = self.cache.inflight.lock().await;
-        if let Some((at, hit)) = self.cache.get(&key) {
+        if let Some((at, hit, true)) = self.cache.get(&key) {
             self.used(at);
             return Ok(hit);
         }
@@ -192,11 +231,17 @@ impl Gate {
         key: &str,
         make: impl Future<Output = Result<T, AppError>>,
     ) -> Result<Arc<T>, AppError> {
-        let key: CacheKey = format!("{key}\u{0}{:?}", self.scope);
-        if let Some(hit) = self.cache.get_made(&key)
+        let key: CacheKey = format!("made {key}\u{0}{:?}", self.scope);
+        let mut _refreshing = None;
+        if let Some((_, hit, fresh)) = self.cache.get_made(&key)
             && let Ok(value) = hit.downcast::<T>()
         {
-            return Ok(value);
+            if !fresh {
+                _refreshing = self.cache.refresh(&key);
+            }
+            if fresh || _refreshing.is_none() {
+                return Ok(value);
+            }
         }
         let generation = self.cache.generation.load(Ordering::SeqCst);
         *self.oldest.lock().unwrap_or_else(|p| p.into_inner()) = None;
