@@ -258,6 +258,23 @@ async fn exports(backend: Backend) {
         )
         .await;
     assert!(r.bytes.starts_with(b"PK"));
+    let admin = app.login("admin").await;
+    let r = app.get("/admin/users?format=csv", Some(&admin)).await;
+    assert_eq!(
+        r.body.lines().count(),
+        8,
+        "header and seven users: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("client_a,client_a,甲方,甲方A"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.get("/admin/users?format=csv", Some(&s)).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.get("/?format=pdf", Some(&s)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app.get("/?from=2026-13-01", Some(&s)).await;

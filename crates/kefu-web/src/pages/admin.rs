@@ -7,9 +7,10 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::gate::Gate;
 use crate::state::{AppState, now_ms};
+use crate::table::{Cell, Header, Table};
 use crate::view::{Chrome, role_label};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_access::scope::rank;
@@ -138,8 +139,74 @@ async fn users_page(
 }
 
 /// The page.
-pub async fn users(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
-    users_page(&state, &viewer, Vec::new(), None).await
+pub async fn users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    match q.format.as_deref() {
+        Some(f) => users_table(&state, &viewer).await?.export(f),
+        None => users_page(&state, &viewer, Vec::new(), None).await,
+    }
+}
+
+/// The query of the users page.
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    /// Export the users: `csv` or `xlsx`.
+    format: Option<String>,
+}
+
+/// The users as a table (for exports).
+async fn users_table(state: &AppState, viewer: &Viewer) -> Result<Table, AppError> {
+    let gate = Gate::new(state, viewer.scope.clone());
+    let l = viewer.lang;
+    let heads = [
+        ("用户名", "User name"),
+        ("姓名", "Name"),
+        ("角色", "Role"),
+        ("甲方", "Client"),
+        ("小组", "Team"),
+        ("客服账号", "Agent accounts"),
+        ("状态", "Status"),
+    ];
+    let headers = heads
+        .iter()
+        .map(|(zh, en)| Header {
+            label: l.t(zh, en).to_string(),
+            sort_href: None,
+            sorted: "",
+            numeric: false,
+        })
+        .collect();
+    let rows = gate
+        .accounts()?
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            vec![
+                Cell::text(u.username),
+                Cell::text(u.display_name),
+                Cell::text(role_label(u.role, l)),
+                Cell::text(u.client.unwrap_or_default()),
+                Cell::text(u.team.unwrap_or_default()),
+                Cell::text(u.agent_accounts.join(", ")),
+                Cell::text(if u.disabled {
+                    l.t("已停用", "disabled")
+                } else {
+                    l.t("正常", "active")
+                }),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "users".into(),
+        headers,
+        rows,
+        csv_href: String::new(),
+        xlsx_href: String::new(),
+    })
 }
 
 /// The add-user form.
