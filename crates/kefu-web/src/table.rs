@@ -82,6 +82,31 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of plain headings, (Chinese, English, numeric) each, and rows.
+    pub fn of(
+        name: String,
+        heads: &[(&str, &str, bool)],
+        lang: Lang,
+        rows: Vec<Vec<Cell>>,
+    ) -> Table {
+        let headers = heads
+            .iter()
+            .map(|(zh, en, numeric)| Header {
+                label: lang.t(zh, en).to_string(),
+                sort_href: None,
+                sorted: "",
+                numeric: *numeric,
+            })
+            .collect();
+        Table {
+            name,
+            headers,
+            rows,
+            csv_href: String::new(),
+            xlsx_href: String::new(),
+        }
+    }
+
     /// Sets the export links from the page's path and query.
     pub fn with_exports(mut self, path_and_query: &str) -> Table {
         let base = strip_param(path_and_query, "format");

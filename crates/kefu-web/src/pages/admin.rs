@@ -7,7 +7,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::gate::Gate;
 use crate::state::{AppState, now_ms};
-use crate::table::{Cell, Header, Table};
+use crate::table::{Cell, Table};
 use crate::view::{Chrome, role_label};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -162,23 +162,14 @@ async fn users_table(state: &AppState, viewer: &Viewer) -> Result<Table, AppErro
     let gate = Gate::new(state, viewer.scope.clone());
     let l = viewer.lang;
     let heads = [
-        ("用户名", "User name"),
-        ("姓名", "Name"),
-        ("角色", "Role"),
-        ("甲方", "Client"),
-        ("小组", "Team"),
-        ("客服账号", "Agent accounts"),
-        ("状态", "Status"),
+        ("用户名", "User name", false),
+        ("姓名", "Name", false),
+        ("角色", "Role", false),
+        ("甲方", "Client", false),
+        ("小组", "Team", false),
+        ("客服账号", "Agent accounts", false),
+        ("状态", "Status", false),
     ];
-    let headers = heads
-        .iter()
-        .map(|(zh, en)| Header {
-            label: l.t(zh, en).to_string(),
-            sort_href: None,
-            sorted: "",
-            numeric: false,
-        })
-        .collect();
     let rows = gate
         .accounts()?
         .users()
@@ -200,13 +191,7 @@ async fn users_table(state: &AppState, viewer: &Viewer) -> Result<Table, AppErro
             ]
         })
         .collect();
-    Ok(Table {
-        name: "users".into(),
-        headers,
-        rows,
-        csv_href: String::new(),
-        xlsx_href: String::new(),
-    })
+    Ok(Table::of("users".into(), &heads, l, rows))
 }
 
 /// The add-user form.

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::gate::Gate;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::table::{Cell, Header, Table};
+use crate::table::{Cell, Table};
 use crate::view::{Chrome, PeriodQuery, money, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -102,15 +102,6 @@ pub fn session_table(name: String, rows: &[SessionRow], l: Lang) -> Table {
         ("落实订单", "Orders", true),
         ("销售额", "Sales", true),
     ];
-    let headers = heads
-        .iter()
-        .map(|(zh, en, numeric)| Header {
-            label: l.t(zh, en).to_string(),
-            sort_href: None,
-            sorted: "",
-            numeric: *numeric,
-        })
-        .collect();
     let body = rows
         .iter()
         .map(|r| {
@@ -153,13 +144,7 @@ pub fn session_table(name: String, rows: &[SessionRow], l: Lang) -> Table {
             ]
         })
         .collect();
-    Table {
-        name,
-        headers,
-        rows: body,
-        csv_href: String::new(),
-        xlsx_href: String::new(),
-    }
+    Table::of(name, &heads, l, body)
 }
 
 #[derive(Template)]
@@ -321,24 +306,15 @@ pub struct TranscriptQuery {
 /// the response time of the round it ends.
 fn transcript_table(t: &Transcript, l: Lang) -> Table {
     let heads = [
-        ("会话", "Session"),
-        ("时间", "Time"),
-        ("发送方", "Sender"),
-        ("计为", "Counts as"),
-        ("客服", "Agent"),
-        ("内容", "Content"),
-        ("响应(秒)", "Response (s)"),
-        ("计入", "Counted"),
+        ("会话", "Session", false),
+        ("时间", "Time", false),
+        ("发送方", "Sender", false),
+        ("计为", "Counts as", false),
+        ("客服", "Agent", false),
+        ("内容", "Content", false),
+        ("响应(秒)", "Response (s)", false),
+        ("计入", "Counted", false),
     ];
-    let headers = heads
-        .iter()
-        .map(|(zh, en)| Header {
-            label: l.t(zh, en).to_string(),
-            sort_href: None,
-            sorted: "",
-            numeric: false,
-        })
-        .collect();
     let rows = t
         .messages
         .iter()
@@ -367,13 +343,12 @@ fn transcript_table(t: &Transcript, l: Lang) -> Table {
             ]
         })
         .collect();
-    Table {
-        name: format!("transcript-{}-{}", t.store, t.buyer),
-        headers,
+    Table::of(
+        format!("transcript-{}-{}", t.store, t.buyer),
+        &heads,
+        l,
         rows,
-        csv_href: String::new(),
-        xlsx_href: String::new(),
-    }
+    )
 }
 
 fn blocks(t: &Transcript, current: Option<u32>, l: Lang) -> Vec<Block> {
