@@ -6,26 +6,9 @@
 mod common;
 
 use common::*;
-use kefu_db::sessions::SessionQuery;
 use reqwest::StatusCode;
 
 const ROLES: [&str; 6] = ["admin", "manager", "inspector", "lead", "agent", "client_a"];
-
-/// The conversation of a buyer of a store.
-async fn conv(app: &App, store: &str, buyer: &str) -> i64 {
-    let q = SessionQuery {
-        store: store.into(),
-        ..SessionQuery::default()
-    };
-    app.db
-        .sessions(&q)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.buyer == buyer)
-        .map(|s| s.conv_id)
-        .unwrap()
-}
 
 fn enc(s: &str) -> String {
     kefu_web::auth::url_encode(s)
@@ -33,9 +16,9 @@ fn enc(s: &str) -> String {
 
 async fn matrix(backend: Backend) {
     let app = App::start(backend).await;
-    let a1 = conv(&app, STORE_A, "buyer_a1").await; // 小美's
-    let a2 = conv(&app, STORE_A, "buyer_a2").await; // 阿强's
-    let b = conv(&app, STORE_B, BUYER_B).await;
+    let a1 = app.conv(STORE_A, "buyer_a1").await; // 小美's
+    let a2 = app.conv(STORE_A, "buyer_a2").await; // 阿强's
+    let b = app.conv(STORE_B, BUYER_B).await;
     let (a, bs) = (STORE_A, STORE_B);
     let (mei, qiang, jie) = (enc(AGENT_MEI), enc(AGENT_QIANG), enc(AGENT_JIE));
     // Expected status for admin, manager, inspector, lead, agent, client_a.

@@ -40,14 +40,7 @@ async fn post_json(app: &App, path: &str, token: &str, body: &serde_json::Value)
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    Reply {
-        status,
-        headers: Default::default(),
-        bytes: text.as_bytes().to_vec(),
-        body: text,
-    }
+    Reply::of(r).await
 }
 
 fn message(id: &str, sent_at: &str) -> serde_json::Value {
@@ -222,18 +215,7 @@ async fn exports(backend: Backend) {
         "header and the one unanswered session: {}",
         r.body
     );
-    let conv = app
-        .db
-        .sessions(&kefu_db::sessions::SessionQuery {
-            store: STORE_A.into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.buyer == "buyer_a1")
-        .unwrap()
-        .conv_id;
+    let conv = app.conv(STORE_A, "buyer_a1").await;
     let r = app
         .get(
             &format!("/stores/{STORE_A}/conversations/{conv}?format=csv"),
@@ -298,14 +280,7 @@ async fn upload(app: &App, s: &Session, name: &str, kind: &str, body: &str) -> R
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    Reply {
-        status,
-        headers: Default::default(),
-        bytes: text.as_bytes().to_vec(),
-        body: text,
-    }
+    Reply::of(r).await
 }
 
 /// The import page: a file with a bad line imports nothing and says where;

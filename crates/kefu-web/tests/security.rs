@@ -200,18 +200,7 @@ async fn sessions_end(backend: Backend) {
 async fn chat_text_is_escaped(backend: Backend) {
     let app = App::start(backend).await;
     let s = app.login("manager").await;
-    let conv = app
-        .db
-        .sessions(&kefu_db::sessions::SessionQuery {
-            store: STORE_A.into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.buyer == "buyer_a1")
-        .unwrap()
-        .conv_id;
+    let conv = app.conv(STORE_A, "buyer_a1").await;
     let r = app
         .get(&format!("/stores/{STORE_A}/conversations/{conv}"), Some(&s))
         .await;

@@ -191,6 +191,22 @@ impl App {
         s
     }
 
+    /// The conversation id of a buyer of a store.
+    pub async fn conv(&self, store: &str, buyer: &str) -> i64 {
+        let q = kefu_db::sessions::SessionQuery {
+            store: store.into(),
+            ..Default::default()
+        };
+        self.db
+            .sessions(&q)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.buyer == buyer)
+            .map(|s| s.conv_id)
+            .unwrap()
+    }
+
     /// One login attempt; the reply as it comes.
     pub async fn try_login(&self, user: &str, password: &str) -> Reply {
         let (pre, csrf) = self.login_form().await;
@@ -238,7 +254,8 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn of(r: reqwest::Response) -> Reply {
+    /// Reads a response whole.
+    pub async fn of(r: reqwest::Response) -> Reply {
         let status = r.status();
         let headers = r.headers().clone();
         let bytes = r.bytes().await.unwrap().to_vec();
