@@ -341,15 +341,16 @@ async fn login(
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Response {
     let lang = Lang::of(&parts);
+    // The form again, with the reason it was refused.
+    let again = |zh: &str, en: &str, status: StatusCode| {
+        let msg = lang.t(zh, en).to_string();
+        login_form(&state, lang, &form.next, Some(msg), &form.username, status)
+    };
     let pre = cookie(&parts.headers, PRE_COOKIE);
     if !pre.is_some_and(|p| secret::same(&p, &form.csrf)) {
-        let msg = lang.t("表单已过期，请重试", "The form expired; please try again");
-        return login_form(
-            &state,
-            lang,
-            &form.next,
-            Some(msg.into()),
-            &form.username,
+        return again(
+            "表单已过期，请重试",
+            "The form expired; please try again",
             StatusCode::BAD_REQUEST,
         );
     }
@@ -357,16 +358,9 @@ async fn login(
     let addr_key = format!("addr:{}", addr.ip());
     if state.limiter.blocked(&name_key) || state.limiter.blocked(&addr_key) {
         tracing::warn!(target: "kefu::auth", username = %form.username, addr = %addr.ip(), "login rate-limited");
-        let msg = lang.t(
+        return again(
             "登录失败次数过多，请 15 分钟后再试",
             "Too many failed logins; try again in 15 minutes",
-        );
-        return login_form(
-            &state,
-            lang,
-            &form.next,
-            Some(msg.into()),
-            &form.username,
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
@@ -381,13 +375,9 @@ async fn login(
         state.limiter.fail(&name_key);
         state.limiter.fail(&addr_key);
         tracing::info!(target: "kefu::auth", username = %form.username, addr = %addr.ip(), "login failed");
-        let msg = lang.t("用户名或密码错误", "Wrong user name or password");
-        return login_form(
-            &state,
-            lang,
-            &form.next,
-            Some(msg.into()),
-            &form.username,
+        return again(
+            "用户名或密码错误",
+            "Wrong user name or password",
             StatusCode::UNAUTHORIZED,
         );
     };
