@@ -35,13 +35,13 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from common import FILES, REPO, Line, Report, build_kefu, demo_data, git_head, load, log
+
 DUCKDB_SCRIPT = REPO / "bench" / "duckdb_kpi.py"
-FILES = ("messages.csv", "orders.csv", "ratings.csv")
 BY = "store,agent"
 REL_TOL = 1e-9
 
@@ -54,15 +54,6 @@ DB_KPI_MAX_S = 1.0
 
 
 # ---------------------------------------------------------------- utilities
-
-
-def log(msg: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
-
-
-def load() -> str:
-    a, b, c = os.getloadavg()
-    return f"{a:.2f} {b:.2f} {c:.2f}"
 
 
 def fmt_mem(kb: int | None) -> str:
@@ -182,66 +173,6 @@ def compare(path_a: Path, path_b: Path, name_a: str, name_b: str) -> tuple[bool,
 
 
 # ------------------------------------------------------------------- stages
-
-
-@dataclass
-class Line:
-    name: str
-    target: str
-    measured: str
-    result: str  # PASS, FAIL, info, skipped
-
-
-@dataclass
-class Report:
-    lines: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, name, target, measured, ok: bool | None) -> None:
-        res = "info" if ok is None else ("PASS" if ok else "FAIL")
-        self.lines.append(Line(name, target, measured, res))
-        print(f"  {name}: {measured}  [{res}{', target ' + target if target != '-' else ''}]", flush=True)
-
-
-def build_kefu() -> Path:
-    log("building kefu: cargo build --release (may wait on a lock while others build)")
-    r = subprocess.run(["cargo", "build", "--release"], cwd=REPO)
-    if r.returncode != 0:
-        raise SystemExit("cargo build --release failed")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    if not target.is_absolute():
-        target = REPO / target
-    return target / "release" / "kefu"
-
-
-def demo_data(kefu: Path, data: Path, n: int, seed: int, env) -> str:
-    """Writes the demo month into data unless the stamp says it is there already."""
-    stamp = data / "stamp.json"
-    want = {"messages": n, "seed": seed}
-    if stamp.exists():
-        try:
-            have = json.loads(stamp.read_text())
-            sizes_ok = all((data / f).exists() and (data / f).stat().st_size == have["sizes"][f]
-                           for f in FILES)
-            if have.get("messages") == n and have.get("seed") == seed and sizes_ok:
-                log(f"reusing {data} (stamp: --messages {n} --seed {seed}, made {have.get('made')})")
-                return have.get("summary", "")
-        except (ValueError, KeyError, OSError):
-            pass
-        log(f"{data}: stamp does not match --messages {n} --seed {seed}; generating again")
-    data.mkdir(parents=True, exist_ok=True)
-    stamp.unlink(missing_ok=True)
-    r = run([str(kefu), "demo", "--out", str(data), "--messages", str(n), "--seed", str(seed)], env=env)
-    summary = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
-    log(f"  {summary}")
-    stamp.write_text(json.dumps({
-        **want,
-        "sizes": {f: (data / f).stat().st_size for f in FILES},
-        "summary": summary,
-        "made": datetime.now().isoformat(timespec="seconds"),
-        "demo_seconds": round(r.wall, 2),
-    }, indent=1) + "\n")
-    return summary
 
 
 def warm_cache(data: Path) -> None:
@@ -396,10 +327,7 @@ def main() -> int:
     if kefu_copy.resolve() != kefu:
         shutil.copy2(kefu, kefu_copy)
 
-    head = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
-                          capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "crates", "Cargo.toml", "Cargo.lock"],
-                           capture_output=True, text=True).stdout.strip()
+    head, dirty = git_head()
     print(f"kefu benchmark {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
           f"load {load()}", flush=True)
     if args.kefu:
@@ -449,23 +377,10 @@ def main() -> int:
                     psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', args.pg)
 
     rep.notes.append(f"load average at end: {load()}")
-    # ---- summary table
-    w = [max(len(h), *(len(getattr(x, a)) for x in rep.lines)) for h, a in
-         (("line", "name"), ("target", "target"), ("measured", "measured"))]
-    print(f"\nSummary (--messages {args.messages}, --seed {args.seed}, {os.cpu_count()} cores, "
-          f"{time.monotonic() - started:.0f} s in all)", flush=True)
-    print(f"| {'line':<{w[0]}} | {'target':<{w[1]}} | {'measured':<{w[2]}} | result |")
-    print(f"|{'-' * (w[0] + 2)}|{'-' * (w[1] + 2)}|{'-' * (w[2] + 2)}|--------|")
     # By line number of the issue (1., 2., 3.), databases in the order run.
     rep.lines.sort(key=lambda x: x.name.split(".", 1)[0])
-    for x in rep.lines:
-        print(f"| {x.name:<{w[0]}} | {x.target:<{w[1]}} | {x.measured:<{w[2]}} | {x.result:<6} |")
-    for n in rep.notes:
-        print(f"- {n}")
-    failed = [x for x in rep.lines if x.result == "FAIL"]
-    print(f"\n{len(failed)} of {sum(x.result in ('PASS', 'FAIL') for x in rep.lines)} targets missed"
-          + (": " + "; ".join(x.name for x in failed) if failed else ""), flush=True)
-    return 1 if failed else 0
+    return rep.finish(f"--messages {args.messages}, --seed {args.seed}, {os.cpu_count()} cores, "
+                      f"{time.monotonic() - started:.0f} s in all")
 
 
 if __name__ == "__main__":

@@ -41,12 +41,11 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-FILES = ("messages.csv", "orders.csv", "ratings.csv")
+from common import REPO, Line, Report, build_kefu, demo_data, git_head, load, log
+
 HOST = "127.0.0.1"
 
 # Targets of the issue.
@@ -56,15 +55,6 @@ BATCH = 1_000
 
 
 # ---------------------------------------------------------------- utilities
-
-
-def log(msg: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
-
-
-def load() -> str:
-    a, b, c = os.getloadavg()
-    return f"{a:.2f} {b:.2f} {c:.2f}"
 
 
 def fmt_ms(ms: float) -> str:
@@ -101,72 +91,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
-class Line:
-    name: str
-    target: str
-    measured: str
-    result: str  # PASS, FAIL, info
-
-
-@dataclass
-class Report:
-    lines: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, name: str, target: str, measured: str, ok: bool | None) -> None:
-        res = "info" if ok is None else ("PASS" if ok else "FAIL")
-        self.lines.append(Line(name, target, measured, res))
-        print(f"  {name}: {measured}  [{res}{', target ' + target if target != '-' else ''}]", flush=True)
-
-
 # ------------------------------------------------------------------ data
-
-
-def build_kefu() -> Path:
-    log("building kefu: cargo build --release -p kefu (may wait on a lock while others build)")
-    r = subprocess.run(["cargo", "build", "--release", "-p", "kefu"], cwd=REPO)
-    if r.returncode != 0:
-        raise SystemExit("cargo build --release -p kefu failed")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    if not target.is_absolute():
-        target = REPO / target
-    return target / "release" / "kefu"
-
-
-def demo_data(kefu: Path, data: Path, n: int, seed: int, env) -> str:
-    """The demo month in data: reused when its stamp matches (or, without a
-    stamp, when all three files are there: a directory someone else wrote,
-    which is then only read), written otherwise."""
-    stamp = data / "stamp.json"
-    if stamp.exists():
-        try:
-            have = json.loads(stamp.read_text())
-            sizes_ok = all((data / f).exists() and (data / f).stat().st_size == have["sizes"][f]
-                           for f in FILES)
-            if have.get("messages") == n and have.get("seed") == seed and sizes_ok:
-                log(f"reusing {data} (stamp: --messages {n} --seed {seed}, made {have.get('made')})")
-                return have.get("summary", "") or f"--messages {n} --seed {seed}"
-        except (ValueError, KeyError, OSError):
-            pass
-        log(f"{data}: stamp does not match --messages {n} --seed {seed}; writing the files again")
-    elif all((data / f).exists() for f in FILES):
-        log(f"reusing {data}: no stamp.json, taking the three files as they are "
-            f"(sizes {', '.join(f'{(data / f).stat().st_size:,}' for f in FILES)} bytes)")
-        return f"files of {data} (no stamp; messages.csv {(data / FILES[0]).stat().st_size / 1e9:.2f} GB)"
-    data.mkdir(parents=True, exist_ok=True)
-    stamp.unlink(missing_ok=True)
-    wall, _, err = run([str(kefu), "demo", "--out", str(data), "--messages", str(n), "--seed", str(seed)],
-                       env=env)
-    summary = err.strip().splitlines()[-1] if err.strip() else ""
-    stamp.write_text(json.dumps({
-        "messages": n, "seed": seed,
-        "sizes": {f: (data / f).stat().st_size for f in FILES},
-        "summary": summary,
-        "made": datetime.now().isoformat(timespec="seconds"),
-        "demo_seconds": round(wall, 2),
-    }, indent=1) + "\n")
-    return summary
 
 
 def ingest_batches(csv_path: Path, prefix: str, limit: int) -> tuple[list[bytes], int]:
@@ -432,7 +357,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("KEFU_DATABASE_URL", "KEFU_LOG")}
     env["KEFU_LANG"] = "en"
     started = time.monotonic()
-    kefu = args.kefu.resolve() if args.kefu else build_kefu()
+    kefu = args.kefu.resolve() if args.kefu else build_kefu(package_only=True)
     if not kefu.exists():
         raise SystemExit(f"no kefu binary at {kefu}")
     out = args.out.resolve()
@@ -440,10 +365,7 @@ def main() -> int:
     kefu_copy = out / "kefu"  # others may rebuild target/release/kefu during the run
     if kefu_copy.resolve() != kefu:
         shutil.copy2(kefu, kefu_copy)
-    head = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
-                          capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "crates", "Cargo.lock"],
-                           capture_output=True, text=True).stdout.strip()
+    head, dirty = git_head(("crates", "Cargo.lock"))
     print(f"kefu web benchmark {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {load()}",
           flush=True)
     print(f"kefu: {kefu} (dated {datetime.fromtimestamp(kefu.stat().st_mtime):%Y-%m-%d %H:%M}); "
@@ -554,21 +476,7 @@ def main() -> int:
         rep.notes.append(f"kefu serve exited with {rc} after SIGTERM (log: {srv.log_path})")
     rep.notes.append(f"load average at end: {load()}")
 
-    # ---- summary table
-    w = [max(len(h), *(len(getattr(x, a)) for x in rep.lines)) for h, a in
-         (("line", "name"), ("target", "target"), ("measured", "measured"))]
-    print(f"\nSummary ({data_desc}; {os.cpu_count()} cores, {time.monotonic() - started:.0f} s in all)",
-          flush=True)
-    print(f"| {'line':<{w[0]}} | {'target':<{w[1]}} | {'measured':<{w[2]}} | result |")
-    print(f"|{'-' * (w[0] + 2)}|{'-' * (w[1] + 2)}|{'-' * (w[2] + 2)}|--------|")
-    for x in rep.lines:
-        print(f"| {x.name:<{w[0]}} | {x.target:<{w[1]}} | {x.measured:<{w[2]}} | {x.result:<6} |")
-    for n in rep.notes:
-        print(f"- {n}")
-    failed = [x for x in rep.lines if x.result == "FAIL"]
-    print(f"\n{len(failed)} of {sum(x.result in ('PASS', 'FAIL') for x in rep.lines)} targets missed"
-          + (": " + "; ".join(x.name for x in failed) if failed else ""), flush=True)
-    return 1 if failed else 0
+    return rep.finish(f"{data_desc}; {os.cpu_count()} cores, {time.monotonic() - started:.0f} s in all")
 
 
 if __name__ == "__main__":
