@@ -179,6 +179,41 @@ async fn insert_conversations(
     .await?)
 }
 
+/// A stored message as `load_messages` selects it: conversation, seq, sender,
+/// kind, agent, sent_at, content.
+type StoredMessage = (i64, i64, i64, i64, Option<String>, String, String);
+
+/// The stored messages of conversations, for a recompute (`content` empty
+/// unless asked for).
+async fn load_messages(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    convs: &[i64],
+    content: bool,
+) -> anyhow::Result<Vec<(i64, kefu_db::conversation::MessageRow)>> {
+    let sql = format!(
+        "SELECT conv_id, seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ANY($1)",
+        if content { "content" } else { "''" }
+    );
+    let rows: Vec<StoredMessage> = sqlx::query_as(&sql)
+        .bind(convs)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(conv, seq, sender, kind, agent, sent_at, content)| {
+            let row = kefu_db::conversation::MessageRow {
+                seq,
+                sender,
+                kind,
+                agent,
+                sent_at,
+                content,
+            };
+            (conv, row)
+        })
+        .collect())
+}
+
 kefu_db::sql_repository!(
     PostgresRepository,
     PostgresImport,
@@ -187,6 +222,7 @@ kefu_db::sql_repository!(
     insert_conversations,
     insert_messages,
     16_000,
+    load_messages,
     "ANALYZE conversations, messages, orders, ratings",
     "SELECT 1",
     &["DROP INDEX messages_conv"],

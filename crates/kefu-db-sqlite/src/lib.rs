@@ -77,9 +77,26 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     })
 }
 
-/// Inserts new messages, skipping known ids, through SQLite's own API: one
-/// prepared single-row `INSERT` stepped per row on the transaction's
-/// connection, locked out of sqlx's worker meanwhile. Against one multi-row
+/// Runs `work` on the transaction's connection through SQLite's own API
+/// (rusqlite over the same libsqlite3-sys as sqlx), with the connection
+/// locked away from sqlx's worker meanwhile. For the bulk paths of an
+/// import, where sqlx's statement building and its row-by-row hand-over
+/// between threads cost more than SQLite's own work.
+async fn with_sqlite<T>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    work: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+) -> anyhow::Result<T> {
+    let mut handle = tx.lock_handle().await?;
+    // SAFETY: `handle` keeps the connection locked away from sqlx's worker
+    // until it drops, after `conn` (declared later, dropped first); a
+    // connection made by `from_handle` never closes the handle, and `work`
+    // cannot keep `conn` or its statements beyond this call.
+    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr())? };
+    Ok(work(&conn)?)
+}
+
+/// Inserts new messages, skipping known ids: one prepared single-row
+/// `INSERT` stepped per row ([`with_sqlite`]). Against one multi-row
 /// statement through sqlx this saves building a statement of 32,000
 /// parameters, copying every bound value to the worker thread, and the
 /// statement journal a multi-row statement keeps. (`ON CONFLICT DO NOTHING`
@@ -89,29 +106,61 @@ async fn insert_messages(
     rows: &[kefu_db::conversation::NewMessage<'_>],
     _direct: &mut bool,
 ) -> anyhow::Result<u64> {
-    let mut handle = tx.lock_handle().await?;
-    // SAFETY: `handle` keeps the connection locked away from sqlx's worker
-    // until it drops, after `conn` (declared later, dropped first); a
-    // connection made by `from_handle` never closes the handle.
-    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr())? };
-    let mut insert = conn.prepare(
-        "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, message_id) DO NOTHING",
-    )?;
-    let mut inserted = 0u64;
-    for r in rows {
-        inserted += insert.execute((
-            r.conv_id,
-            r.store_id,
-            r.message_id,
-            r.sender,
-            r.agent,
-            r.sent_at.as_str(),
-            r.content,
-            r.kind,
-        ))? as u64;
-    }
-    Ok(inserted)
+    with_sqlite(tx, |conn| {
+        let mut insert = conn.prepare(
+            "INSERT INTO messages (conv_id, store_id, message_id, sender, agent, sent_at, content, kind) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, message_id) DO NOTHING",
+        )?;
+        let mut inserted = 0u64;
+        for r in rows {
+            inserted += insert.execute((
+                r.conv_id,
+                r.store_id,
+                r.message_id,
+                r.sender,
+                r.agent,
+                r.sent_at.as_str(),
+                r.content,
+                r.kind,
+            ))? as u64;
+        }
+        Ok(inserted)
+    })
+    .await
+}
+
+/// The stored messages of conversations, for a recompute (`content` empty
+/// unless asked for): one prepared lookup by conversation, stepped per
+/// conversation ([`with_sqlite`]).
+async fn load_messages(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    convs: &[i64],
+    content: bool,
+) -> anyhow::Result<Vec<(i64, kefu_db::conversation::MessageRow)>> {
+    let sql = format!(
+        "SELECT seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ?1",
+        if content { "content" } else { "''" }
+    );
+    with_sqlite(tx, |conn| {
+        let mut select = conn.prepare(&sql)?;
+        let mut out = Vec::new();
+        for &conv in convs {
+            let mut rows = select.query([conv])?;
+            while let Some(r) = rows.next()? {
+                let row = kefu_db::conversation::MessageRow {
+                    seq: r.get(0)?,
+                    sender: r.get(1)?,
+                    kind: r.get(2)?,
+                    agent: r.get(3)?,
+                    sent_at: r.get(4)?,
+                    content: r.get(5)?,
+                };
+                out.push((conv, row));
+            }
+        }
+        Ok(out)
+    })
+    .await
 }
 
 /// Inserts conversations with one multi-row `INSERT`, skipping known ones;
@@ -137,6 +186,7 @@ kefu_db::sql_repository!(
     insert_conversations,
     insert_messages,
     4_000,
+    load_messages,
     "PRAGMA optimize",
     "PRAGMA wal_checkpoint(TRUNCATE)",
     &["DROP INDEX messages_conv"],

@@ -16,7 +16,11 @@
 /// stays true while no insert of the import has met a known id: the backend
 /// may then try a faster insert without conflict handling first, and sets it
 /// false when that meets a known id. `$rows_per_insert` is the most rows it
-/// is given at once while the `bool` holds (4,000 after). `$refresh_stats` is run before a large
+/// is given at once while the `bool` holds (4,000 after). `$load_messages`
+/// reads the stored messages of conversations for a recompute (`async
+/// fn(&mut Transaction<'static, $db>, &[i64], bool) ->
+/// anyhow::Result<Vec<(i64, MessageRow)>>`, (conversation id, row) in any
+/// order; `content` empty unless the `bool` asks for it). `$refresh_stats` is run before a large
 /// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
 /// scans all messages for every batch of conversations after a big import).
 /// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
@@ -38,6 +42,7 @@ macro_rules! sql_repository {
         $insert_conversations:path,
         $insert_messages:path,
         $rows_per_insert:expr,
+        $load_messages:path,
         $refresh_stats:literal,
         $on_close:literal,
         $drop_conv_index:expr,
@@ -490,7 +495,6 @@ macro_rules! sql_repository {
                 stores.insert(id, (p, s.auto_reply_prefixes));
             }
             let any_prefixes = stores.values().any(|(_, p)| !p.is_empty());
-            let content = if any_prefixes { "content" } else { "''" };
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
                 let list = |prefix: &str| {
                     let mut qb = ::sqlx::QueryBuilder::<$db>::new(prefix);
@@ -508,13 +512,8 @@ macro_rules! sql_repository {
                     .into_iter()
                     .collect();
                 let mut msgs: HashMap<i64, Vec<MessageRow>> = HashMap::new();
-                let sql = format!(
-                    "SELECT conv_id, seq, sender, kind, agent, sent_at, {content} FROM messages WHERE conv_id IN ("
-                );
-                let rows: Vec<(i64, i64, i64, i64, Option<String>, String, String)> =
-                    list(&sql).build_query_as().fetch_all(&mut **tx).await?;
-                for (conv, seq, sender, kind, agent, sent_at, content) in rows {
-                    msgs.entry(conv).or_default().push(MessageRow { seq, sender, kind, agent, sent_at, content });
+                for (conv, row) in $load_messages(tx, chunk, any_prefixes).await? {
+                    msgs.entry(conv).or_default().push(row);
                 }
                 let mut orders: HashMap<i64, Vec<OrderRow>> = HashMap::new();
                 let rows: Vec<(i64, String, Option<String>, i64)> =
