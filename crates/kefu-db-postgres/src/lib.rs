@@ -179,17 +179,29 @@ async fn insert_conversations(
     .await?)
 }
 
-/// A stored message as `load_messages` selects it: conversation, seq, sender,
-/// kind, agent, sent_at, content.
+/// A stored message as `load_conversations` selects it: conversation, seq,
+/// sender, kind, agent, sent_at, content.
 type StoredMessage = (i64, i64, i64, i64, Option<String>, String, String);
 
-/// The stored messages of conversations, for a recompute (`content` empty
-/// unless asked for).
-async fn load_messages(
+/// The stored rows of conversations, for a recompute (message `content`
+/// empty unless asked for): one query per table for the whole set; unknown
+/// ids are left out.
+async fn load_conversations(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     convs: &[i64],
     content: bool,
-) -> anyhow::Result<Vec<(i64, kefu_db::conversation::MessageRow)>> {
+) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+    use kefu_db::conversation::{MessageRow, OrderRow, RatingRow, group_rows};
+    let known: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, store_id FROM conversations WHERE id = ANY($1)")
+            .bind(convs)
+            .fetch_all(&mut **tx)
+            .await?;
+    let by_id: std::collections::HashMap<i64, i64> = known.into_iter().collect();
+    let ordered: Vec<(i64, i64)> = convs
+        .iter()
+        .filter_map(|c| by_id.get(c).map(|s| (*c, *s)))
+        .collect();
     let sql = format!(
         "SELECT conv_id, seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ANY($1)",
         if content { "content" } else { "''" }
@@ -198,10 +210,10 @@ async fn load_messages(
         .bind(convs)
         .fetch_all(&mut **tx)
         .await?;
-    Ok(rows
+    let messages = rows
         .into_iter()
         .map(|(conv, seq, sender, kind, agent, sent_at, content)| {
-            let row = kefu_db::conversation::MessageRow {
+            let row = MessageRow {
                 seq,
                 sender,
                 kind,
@@ -211,7 +223,43 @@ async fn load_messages(
             };
             (conv, row)
         })
-        .collect())
+        .collect();
+    let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT conv_id, created_at, paid_at, amount_fen FROM orders WHERE conv_id = ANY($1)",
+    )
+    .bind(convs)
+    .fetch_all(&mut **tx)
+    .await?;
+    let orders = rows
+        .into_iter()
+        .map(|(conv, created_at, paid_at, amount_fen)| {
+            let row = OrderRow {
+                created_at,
+                paid_at,
+                amount_fen,
+            };
+            (conv, row)
+        })
+        .collect();
+    let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT conv_id, seq, agent, rated_at, score FROM ratings WHERE conv_id = ANY($1)",
+    )
+    .bind(convs)
+    .fetch_all(&mut **tx)
+    .await?;
+    let ratings = rows
+        .into_iter()
+        .map(|(conv, seq, agent, rated_at, score)| {
+            let row = RatingRow {
+                seq,
+                agent,
+                rated_at,
+                score,
+            };
+            (conv, row)
+        })
+        .collect();
+    Ok(group_rows(&ordered, messages, orders, ratings))
 }
 
 kefu_db::sql_repository!(
@@ -222,7 +270,7 @@ kefu_db::sql_repository!(
     insert_conversations,
     insert_messages,
     16_000,
-    load_messages,
+    load_conversations,
     "ANALYZE conversations, messages, orders, ratings",
     "SELECT 1",
     &["DROP INDEX messages_conv"],

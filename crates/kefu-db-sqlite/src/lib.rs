@@ -129,34 +129,65 @@ async fn insert_messages(
     .await
 }
 
-/// The stored messages of conversations, for a recompute (`content` empty
-/// unless asked for): one prepared lookup by conversation, stepped per
-/// conversation ([`with_sqlite`]).
-async fn load_messages(
+/// The stored rows of conversations, for a recompute (message `content`
+/// empty unless asked for): prepared lookups by conversation, stepped per
+/// conversation ([`with_sqlite`]); unknown ids are left out.
+async fn load_conversations(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     convs: &[i64],
     content: bool,
-) -> anyhow::Result<Vec<(i64, kefu_db::conversation::MessageRow)>> {
-    let sql = format!(
+) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+    use kefu_db::conversation::{MessageRow, OrderRow, RatingRow, StoredConversation};
+    let messages_sql = format!(
         "SELECT seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ?1",
         if content { "content" } else { "''" }
     );
     with_sqlite(tx, |conn| {
-        let mut select = conn.prepare(&sql)?;
-        let mut out = Vec::new();
-        for &conv in convs {
-            let mut rows = select.query([conv])?;
+        let mut store = conn.prepare("SELECT store_id FROM conversations WHERE id = ?1")?;
+        let mut messages = conn.prepare(&messages_sql)?;
+        let mut orders =
+            conn.prepare("SELECT created_at, paid_at, amount_fen FROM orders WHERE conv_id = ?1")?;
+        let mut ratings =
+            conn.prepare("SELECT seq, agent, rated_at, score FROM ratings WHERE conv_id = ?1")?;
+        let mut out = Vec::with_capacity(convs.len());
+        for &id in convs {
+            let Some(store) = store.query([id])?.next()?.map(|r| r.get(0)).transpose()? else {
+                continue;
+            };
+            let mut c = StoredConversation {
+                id,
+                store,
+                ..Default::default()
+            };
+            let mut rows = messages.query([id])?;
             while let Some(r) = rows.next()? {
-                let row = kefu_db::conversation::MessageRow {
+                c.messages.push(MessageRow {
                     seq: r.get(0)?,
                     sender: r.get(1)?,
                     kind: r.get(2)?,
                     agent: r.get(3)?,
                     sent_at: r.get(4)?,
                     content: r.get(5)?,
-                };
-                out.push((conv, row));
+                });
             }
+            let mut rows = orders.query([id])?;
+            while let Some(r) = rows.next()? {
+                c.orders.push(OrderRow {
+                    created_at: r.get(0)?,
+                    paid_at: r.get(1)?,
+                    amount_fen: r.get(2)?,
+                });
+            }
+            let mut rows = ratings.query([id])?;
+            while let Some(r) = rows.next()? {
+                c.ratings.push(RatingRow {
+                    seq: r.get(0)?,
+                    agent: r.get(1)?,
+                    rated_at: r.get(2)?,
+                    score: r.get(3)?,
+                });
+            }
+            out.push(c);
         }
         Ok(out)
     })
@@ -186,7 +217,7 @@ kefu_db::sql_repository!(
     insert_conversations,
     insert_messages,
     4_000,
-    load_messages,
+    load_conversations,
     "PRAGMA optimize",
     "PRAGMA wal_checkpoint(TRUNCATE)",
     &["DROP INDEX messages_conv"],

@@ -68,6 +68,60 @@ pub struct RatingRow {
     pub score: i64,
 }
 
+/// A stored conversation's rows, as a recompute reads them.
+#[derive(Debug, Clone, Default)]
+pub struct StoredConversation {
+    /// Conversation id.
+    pub id: i64,
+    /// Store id.
+    pub store: i64,
+    /// Its messages.
+    pub messages: Vec<MessageRow>,
+    /// Its orders.
+    pub orders: Vec<OrderRow>,
+    /// Its ratings.
+    pub ratings: Vec<RatingRow>,
+}
+
+/// Stored conversations from rows read by set, in the order of `convs`
+/// ((conversation, store) pairs); rows come as (conversation, row).
+pub fn group_rows(
+    convs: &[(i64, i64)],
+    messages: Vec<(i64, MessageRow)>,
+    orders: Vec<(i64, OrderRow)>,
+    ratings: Vec<(i64, RatingRow)>,
+) -> Vec<StoredConversation> {
+    let mut out: Vec<StoredConversation> = convs
+        .iter()
+        .map(|&(id, store)| StoredConversation {
+            id,
+            store,
+            ..Default::default()
+        })
+        .collect();
+    let at: HashMap<i64, usize> = convs
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    for (conv, row) in messages {
+        if let Some(&i) = at.get(&conv) {
+            out[i].messages.push(row);
+        }
+    }
+    for (conv, row) in orders {
+        if let Some(&i) = at.get(&conv) {
+            out[i].orders.push(row);
+        }
+    }
+    for (conv, row) in ratings {
+        if let Some(&i) = at.get(&conv) {
+            out[i].ratings.push(row);
+        }
+    }
+    out
+}
+
 /// A fact with its agent named, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedFact {

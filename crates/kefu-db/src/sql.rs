@@ -16,11 +16,11 @@
 /// stays true while no insert of the import has met a known id: the backend
 /// may then try a faster insert without conflict handling first, and sets it
 /// false when that meets a known id. `$rows_per_insert` is the most rows it
-/// is given at once while the `bool` holds (4,000 after). `$load_messages`
-/// reads the stored messages of conversations for a recompute (`async
+/// is given at once while the `bool` holds (4,000 after). `$load_conversations`
+/// reads the stored rows of conversations for a recompute (`async
 /// fn(&mut Transaction<'static, $db>, &[i64], bool) ->
-/// anyhow::Result<Vec<(i64, MessageRow)>>`, (conversation id, row) in any
-/// order; `content` empty unless the `bool` asks for it). `$refresh_stats` is run before a large
+/// anyhow::Result<Vec<StoredConversation>>`, those that exist, in the order
+/// asked; message `content` empty unless the `bool` asks for it). `$refresh_stats` is run before a large
 /// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
 /// scans all messages for every batch of conversations after a big import).
 /// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
@@ -42,7 +42,7 @@ macro_rules! sql_repository {
         $insert_conversations:path,
         $insert_messages:path,
         $rows_per_insert:expr,
-        $load_messages:path,
+        $load_conversations:path,
         $refresh_stats:literal,
         $on_close:literal,
         $drop_conv_index:expr,
@@ -478,7 +478,6 @@ macro_rules! sql_repository {
             tx: &mut ::sqlx::Transaction<'static, $db>,
             convs: &[i64],
         ) -> ::anyhow::Result<Vec<(i64, i64, Vec<$crate::conversation::NamedFact>)>> {
-            use $crate::conversation::{MessageRow, OrderRow, RatingRow};
             use ::std::collections::HashMap;
             let mut out = Vec::new();
             if convs.is_empty() {
@@ -496,55 +495,10 @@ macro_rules! sql_repository {
             }
             let any_prefixes = stores.values().any(|(_, p)| !p.is_empty());
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
-                let list = |prefix: &str| {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(prefix);
-                    let mut sep = qb.separated(", ");
-                    for c in chunk {
-                        sep.push_bind(*c);
-                    }
-                    qb.push(")");
-                    qb
-                };
-                let conv_store: HashMap<i64, i64> = list("SELECT id, store_id FROM conversations WHERE id IN (")
-                    .build_query_as::<(i64, i64)>()
-                    .fetch_all(&mut **tx)
-                    .await?
-                    .into_iter()
-                    .collect();
-                let mut msgs: HashMap<i64, Vec<MessageRow>> = HashMap::new();
-                for (conv, row) in $load_messages(tx, chunk, any_prefixes).await? {
-                    msgs.entry(conv).or_default().push(row);
-                }
-                let mut orders: HashMap<i64, Vec<OrderRow>> = HashMap::new();
-                let rows: Vec<(i64, String, Option<String>, i64)> =
-                    list("SELECT conv_id, created_at, paid_at, amount_fen FROM orders WHERE conv_id IN (")
-                        .build_query_as()
-                        .fetch_all(&mut **tx)
-                        .await?;
-                for (conv, created_at, paid_at, amount_fen) in rows {
-                    orders.entry(conv).or_default().push(OrderRow { created_at, paid_at, amount_fen });
-                }
-                let mut ratings: HashMap<i64, Vec<RatingRow>> = HashMap::new();
-                let rows: Vec<(i64, i64, String, String, i64)> =
-                    list("SELECT conv_id, seq, agent, rated_at, score FROM ratings WHERE conv_id IN (")
-                        .build_query_as()
-                        .fetch_all(&mut **tx)
-                        .await?;
-                for (conv, seq, agent, rated_at, score) in rows {
-                    ratings.entry(conv).or_default().push(RatingRow { seq, agent, rated_at, score });
-                }
-                for conv in chunk {
-                    let Some(store) = conv_store.get(conv) else { continue };
-                    let Some((params, prefixes)) = stores.get(store) else { continue };
-                    let empty = Vec::new();
-                    let computed = $crate::conversation::facts(
-                        params,
-                        prefixes,
-                        msgs.get(conv).unwrap_or(&empty),
-                        orders.get(conv).map_or(&[][..], |v| &v[..]),
-                        ratings.get(conv).map_or(&[][..], |v| &v[..]),
-                    )?;
-                    out.push((*store, *conv, computed));
+                for c in $load_conversations(tx, chunk, any_prefixes).await? {
+                    let Some((params, prefixes)) = stores.get(&c.store) else { continue };
+                    let computed = $crate::conversation::facts(params, prefixes, &c.messages, &c.orders, &c.ratings)?;
+                    out.push((c.store, c.id, computed));
                 }
             }
             Ok(out)
