@@ -159,34 +159,37 @@ async fn load_conversations(
                 store,
                 ..Default::default()
             };
-            let mut rows = messages.query([id])?;
-            while let Some(r) = rows.next()? {
-                c.messages.push(MessageRow {
-                    seq: r.get(0)?,
-                    sender: r.get(1)?,
-                    kind: r.get(2)?,
-                    agent: r.get(3)?,
-                    sent_at: r.get(4)?,
-                    content: r.get(5)?,
-                });
-            }
-            let mut rows = orders.query([id])?;
-            while let Some(r) = rows.next()? {
-                c.orders.push(OrderRow {
-                    created_at: r.get(0)?,
-                    paid_at: r.get(1)?,
-                    amount_fen: r.get(2)?,
-                });
-            }
-            let mut rows = ratings.query([id])?;
-            while let Some(r) = rows.next()? {
-                c.ratings.push(RatingRow {
-                    seq: r.get(0)?,
-                    agent: r.get(1)?,
-                    rated_at: r.get(2)?,
-                    score: r.get(3)?,
-                });
-            }
+            c.messages = messages
+                .query_map([id], |r| {
+                    Ok(MessageRow {
+                        seq: r.get(0)?,
+                        sender: r.get(1)?,
+                        kind: r.get(2)?,
+                        agent: r.get(3)?,
+                        sent_at: r.get(4)?,
+                        content: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            c.orders = orders
+                .query_map([id], |r| {
+                    Ok(OrderRow {
+                        created_at: r.get(0)?,
+                        paid_at: r.get(1)?,
+                        amount_fen: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            c.ratings = ratings
+                .query_map([id], |r| {
+                    Ok(RatingRow {
+                        seq: r.get(0)?,
+                        agent: r.get(1)?,
+                        rated_at: r.get(2)?,
+                        score: r.get(3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
             out.push(c);
         }
         Ok(out)

@@ -361,8 +361,8 @@ impl Fresh {
 
     /// The facts of every kept conversation, as (conversation, facts), in
     /// conversation order. Conversations are independent, so the work is
-    /// split into contiguous ranges computed on up to two threads (the import
-    /// has nothing else to do on the second core by then).
+    /// split into contiguous ranges computed on up to two threads (an import
+    /// runs this beside the database's own work of its commit).
     pub fn facts<S: std::hash::BuildHasher + Sync>(
         mut self,
         params: impl Fn(i64) -> Option<Params>,

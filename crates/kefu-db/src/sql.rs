@@ -6,28 +6,33 @@
 /// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
 /// `$lock` ends a `SELECT` that must lock the rows it reads (`" FOR UPDATE"`
 /// where the database has it; SQLite locks the whole database anyway).
-/// `$insert_conversations` inserts (store id, buyer) conversations, skipping
-/// known ones (`async fn(&mut Transaction<'static, $db>, &[(i64, &str)]) ->
-/// anyhow::Result<Vec<(i64, i64, String)>>`, returning (id, store id, buyer)
-/// of those it created). `$insert_messages` stores new message rows the backend's fastest way
-/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>], &mut bool) ->
-/// anyhow::Result<u64>`, returning the rows inserted, in order, skipping known
-/// `(store_id, message_id)`); the `bool` starts true for each import and
-/// stays true while no insert of the import has met a known id: the backend
-/// may then try a faster insert without conflict handling first, and sets it
-/// false when that meets a known id. `$rows_per_insert` is the most rows it
-/// is given at once while the `bool` holds (4,000 after). `$load_conversations`
-/// reads the stored rows of conversations for a recompute (`async
-/// fn(&mut Transaction<'static, $db>, &[i64], bool) ->
+/// `$insert_conversations` inserts (store id, buyer) conversations,
+/// skipping known ones (`async fn(&mut Transaction<'static, $db>,
+/// &[(i64, &str)]) -> anyhow::Result<Vec<(i64, i64, String)>>`, returning
+/// (id, store id, buyer) of those it created).
+///
+/// `$insert_messages` stores new message rows the backend's fastest way
+/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>], &mut bool)
+/// -> anyhow::Result<u64>`, returning the rows inserted, in order, skipping
+/// known `(store_id, message_id)`); the `bool` starts true for each import
+/// and stays true while no insert of the import has met a known id: the
+/// backend may then try a faster insert without conflict handling first,
+/// and sets it false when that meets a known id. `$rows_per_insert` is the
+/// most rows it is given at once while the `bool` holds (4,000 after).
+///
+/// `$load_conversations` reads the stored rows of conversations for a
+/// recompute (`async fn(&mut Transaction<'static, $db>, &[i64], bool) ->
 /// anyhow::Result<Vec<StoredConversation>>`, those that exist, in the order
-/// asked; message `content` empty unless the `bool` asks for it). `$refresh_stats` is run before a large
-/// recompute, so the planner knows the tables' sizes (PostgreSQL otherwise
-/// scans all messages for every batch of conversations after a big import).
-/// `$on_close` runs before the pool closes (SQLite: a WAL checkpoint).
-/// `$drop_conv_index` and `$create_conv_index` (statements, `&[&str]`; both
-/// empty to keep the index) drop the index of messages by conversation when an import starts on an
-/// empty `messages` table and build it again before the commit recomputes:
-/// one sort instead of maintaining it row by row.
+/// asked; message `content` empty unless the `bool` asks for it).
+///
+/// `$refresh_stats` is run before a large recompute, so the planner knows
+/// the tables' sizes (PostgreSQL otherwise scans all messages for every
+/// batch of conversations after a big import). `$on_close` runs before the
+/// pool closes (SQLite: a WAL checkpoint). `$drop_conv_index` and
+/// `$create_conv_index` (statements, `&[&str]`; both empty to keep the
+/// index) drop the index of messages by conversation when an import starts
+/// on an empty `messages` table and build it again before the commit
+/// recomputes: one sort instead of maintaining it row by row.
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,

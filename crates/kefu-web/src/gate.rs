@@ -34,13 +34,47 @@ type Made = Arc<dyn std::any::Any + Send + Sync>;
 #[derive(Default)]
 pub struct KpiCache {
     generation: AtomicU64,
-    entries: Mutex<HashMap<CacheKey, (u64, Instant, Groups)>>,
-    made: Mutex<HashMap<CacheKey, (u64, Instant, Made)>>,
+    entries: Entries<Groups>,
+    made: Entries<Made>,
     /// Keys whose expired entry is being computed again; until it is, the
     /// expired entry is still answered (see [`KpiCache::refresh`]).
     refreshing: Mutex<HashSet<CacheKey>>,
     /// One computation per query at a time: others wait for its result.
     inflight: tokio::sync::Mutex<()>,
+}
+
+/// Values by key, each with the generation and the time it was computed.
+struct Entries<V>(Mutex<HashMap<CacheKey, (u64, Instant, V)>>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries(Mutex::default())
+    }
+}
+
+impl<V: Clone> Entries<V> {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, (u64, Instant, V)>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The entry of `generation` with the time it was computed and whether
+    /// it is still fresh (younger than [`CACHE_TTL`]).
+    fn get(&self, key: &CacheKey, generation: u64) -> Option<(Instant, V, bool)> {
+        self.map()
+            .get(key)
+            .filter(|(g, _, _)| *g == generation)
+            .map(|(_, at, v)| (*at, v.clone(), at.elapsed() < CACHE_TTL))
+    }
+
+    /// Keeps a value computed at `at` (all are forgotten past
+    /// [`CACHE_ENTRIES`]).
+    fn put(&self, key: CacheKey, generation: u64, at: Instant, value: V) {
+        let mut map = self.map();
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, (generation, at, value));
+    }
 }
 
 /// The turn of the one request that computes an expired entry again.
@@ -62,21 +96,15 @@ impl KpiCache {
     /// Forgets every result (after a write).
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        self.made.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.entries.map().clear();
+        self.made.map().clear();
     }
 
     /// The entry of the current generation with the time it was computed
     /// and whether it is still fresh (younger than [`CACHE_TTL`]).
     fn get(&self, key: &CacheKey) -> Option<(Instant, Groups, bool)> {
-        let generation = self.generation.load(Ordering::SeqCst);
-        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(g, _, _)| *g == generation)
-            .map(|(_, at, v)| (*at, v.clone(), at.elapsed() < CACHE_TTL))
+        self.entries
+            .get(key, self.generation.load(Ordering::SeqCst))
     }
 
     /// The turn to compute an expired entry again, unless another request
@@ -93,27 +121,15 @@ impl KpiCache {
     }
 
     fn put(&self, key: CacheKey, generation: u64, value: Groups) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= CACHE_ENTRIES {
-            map.clear();
-        }
-        map.insert(key, (generation, Instant::now(), value));
+        self.entries.put(key, generation, Instant::now(), value);
     }
 
     fn get_made(&self, key: &CacheKey) -> Option<(Instant, Made, bool)> {
-        let generation = self.generation.load(Ordering::SeqCst);
-        let map = self.made.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(g, _, _)| *g == generation)
-            .map(|(_, at, v)| (*at, v.clone(), at.elapsed() < CACHE_TTL))
+        self.made.get(key, self.generation.load(Ordering::SeqCst))
     }
 
     fn put_made(&self, key: CacheKey, generation: u64, at: Instant, value: Made) {
-        let mut map = self.made.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= CACHE_ENTRIES {
-            map.clear();
-        }
-        map.insert(key, (generation, at, value));
+        self.made.put(key, generation, at, value);
     }
 }
 

@@ -98,13 +98,8 @@ struct Pending {
     spent: std::sync::mpsc::Sender<Spent>,
 }
 
-/// Records added, to be freed by the thread that allocated them.
-#[allow(dead_code)] // only ever dropped
-enum Spent {
-    Messages(Vec<Message>),
-    Orders(Vec<Order>),
-    Ratings(Vec<Rating>),
-}
+/// Records added, to be dropped by the thread that allocated them.
+type Spent = Box<dyn Send>;
 
 impl Pending {
     fn len(&self) -> usize {
@@ -121,19 +116,15 @@ impl Pending {
             out.absorb(tx.add_messages(&self.messages).await?);
             let _ = self
                 .spent
-                .send(Spent::Messages(std::mem::take(&mut self.messages)));
+                .send(Box::new(std::mem::take(&mut self.messages)));
         }
         if !self.orders.is_empty() {
             out.absorb(tx.add_orders(&self.orders).await?);
-            let _ = self
-                .spent
-                .send(Spent::Orders(std::mem::take(&mut self.orders)));
+            let _ = self.spent.send(Box::new(std::mem::take(&mut self.orders)));
         }
         if !self.ratings.is_empty() {
             out.absorb(tx.add_ratings(&self.ratings).await?);
-            let _ = self
-                .spent
-                .send(Spent::Ratings(std::mem::take(&mut self.ratings)));
+            let _ = self.spent.send(Box::new(std::mem::take(&mut self.ratings)));
         }
         Ok(())
     }
