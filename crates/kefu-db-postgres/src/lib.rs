@@ -262,22 +262,81 @@ async fn load_conversations(
     Ok(group_rows(&ordered, messages, orders, ratings))
 }
 
+/// PostgreSQL's part of the shared SQL.
+pub struct PostgresDialect;
+
+/// The advisory lock that kefu's writers take in turn (any number, the same
+/// in every process: `'kefu'` in ASCII).
+const WRITE_LOCK: i64 = 0x6b65_6675;
+
+#[async_trait::async_trait]
+impl kefu_db::Dialect for PostgresDialect {
+    type Db = sqlx::Postgres;
+    const LOCK: &'static str = " FOR UPDATE";
+    const ROWS_PER_INSERT: usize = 16_000;
+    const REFRESH_STATS: &'static str = "ANALYZE conversations, messages, orders, ratings";
+    const ON_CLOSE: &'static str = "SELECT 1";
+    const DROP_CONV_INDEX: &'static [&'static str] = &["DROP INDEX messages_conv"];
+    const CREATE_CONV_INDEX: &'static [&'static str] = &[
+        "SET LOCAL maintenance_work_mem = '512MB'",
+        "CREATE INDEX messages_conv ON messages (conv_id)",
+    ];
+
+    /// Takes kefu's write lock (a transaction-scoped advisory lock) first,
+    /// so writers of every process and server take turns and never
+    /// deadlock; a writer waits up to [`WRITE_WAIT`] for it.
+    async fn begin_write(
+        pool: &sqlx::PgPool,
+    ) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = pool.begin().await?;
+        sqlx::query(&format!("SET LOCAL lock_timeout = '{WRITE_WAIT}'"))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SET LOCAL lock_timeout = 0")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    async fn insert_conversations(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+        rows: &[(i64, &str)],
+    ) -> anyhow::Result<Vec<(i64, i64, String)>> {
+        insert_conversations(tx, rows).await
+    }
+
+    async fn insert_messages(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+        rows: &[kefu_db::conversation::NewMessage<'_>],
+        direct: &mut bool,
+    ) -> anyhow::Result<u64> {
+        insert_messages(tx, rows, direct).await
+    }
+
+    async fn load_conversations(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+        convs: &[i64],
+        content: bool,
+    ) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+        load_conversations(tx, convs, content).await
+    }
+}
+
+/// How long a writer waits for the one in progress before it gives up
+/// (busy: the server answers 503 with `Retry-After`).
+pub const WRITE_WAIT: &str = "30s";
+
 kefu_db::sql_repository!(
     PostgresRepository,
     PostgresImport,
     sqlx::Postgres,
-    " FOR UPDATE",
-    insert_conversations,
-    insert_messages,
-    16_000,
-    load_conversations,
-    "ANALYZE conversations, messages, orders, ratings",
-    "SELECT 1",
-    &["DROP INDEX messages_conv"],
-    &[
-        "SET LOCAL maintenance_work_mem = '512MB'",
-        "CREATE INDEX messages_conv ON messages (conv_id)"
-    ]
+    PostgresDialect
 );
 
-kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres);
+kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);
+
+kefu_db::sql_audit!(PostgresRepository, sqlx::Postgres);

@@ -212,19 +212,56 @@ async fn insert_conversations(
     Ok(qb.build_query_as().fetch_all(&mut **tx).await?)
 }
 
-kefu_db::sql_repository!(
-    SqliteRepository,
-    SqliteImport,
-    sqlx::Sqlite,
-    "",
-    insert_conversations,
-    insert_messages,
-    4_000,
-    load_conversations,
-    "PRAGMA optimize",
-    "PRAGMA wal_checkpoint(TRUNCATE)",
-    &["DROP INDEX messages_conv"],
-    &["CREATE INDEX messages_conv ON messages (conv_id)"]
-);
+/// SQLite's part of the shared SQL.
+pub struct SqliteDialect;
 
-kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite);
+#[async_trait::async_trait]
+impl kefu_db::Dialect for SqliteDialect {
+    type Db = sqlx::Sqlite;
+    const LOCK: &'static str = "";
+    const ROWS_PER_INSERT: usize = 4_000;
+    const REFRESH_STATS: &'static str = "PRAGMA optimize";
+    const ON_CLOSE: &'static str = "PRAGMA wal_checkpoint(TRUNCATE)";
+    const DROP_CONV_INDEX: &'static [&'static str] = &["DROP INDEX messages_conv"];
+    const CREATE_CONV_INDEX: &'static [&'static str] =
+        &["CREATE INDEX messages_conv ON messages (conv_id)"];
+
+    /// `BEGIN IMMEDIATE`: the write lock is taken when the transaction
+    /// begins, waiting for another writer up to the busy timeout. A deferred
+    /// transaction that read first would fail at once with "database is
+    /// locked" when another process committed a write meanwhile.
+    async fn begin_write(
+        pool: &sqlx::SqlitePool,
+    ) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn insert_conversations(
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        rows: &[(i64, &str)],
+    ) -> anyhow::Result<Vec<(i64, i64, String)>> {
+        insert_conversations(tx, rows).await
+    }
+
+    async fn insert_messages(
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        rows: &[kefu_db::conversation::NewMessage<'_>],
+        direct: &mut bool,
+    ) -> anyhow::Result<u64> {
+        insert_messages(tx, rows, direct).await
+    }
+
+    async fn load_conversations(
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        convs: &[i64],
+        content: bool,
+    ) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+        load_conversations(tx, convs, content).await
+    }
+}
+
+kefu_db::sql_repository!(SqliteRepository, SqliteImport, sqlx::Sqlite, SqliteDialect);
+
+kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
+
+kefu_db::sql_audit!(SqliteRepository, sqlx::Sqlite);

@@ -2,7 +2,9 @@
 //! once per backend with its sqlx types (like [`crate::sql_repository!`]).
 
 /// Implements [`crate::Accounts`] for `$repo` (a struct with a field
-/// `pool: sqlx::Pool<$db>`).
+/// `pool: sqlx::Pool<$db>`); writes begin with `$dialect`'s
+/// [`crate::Dialect::begin_write`] (give it as a path from the crate root,
+/// e.g. `crate::SqliteDialect`).
 ///
 /// The schema the queries expect is in each backend's migration
 /// `0002_accounts.sql`: tables `users`, `user_agents`, `clients`,
@@ -10,7 +12,7 @@
 /// `api_token_stores`. Writes of several statements run in one transaction.
 #[macro_export]
 macro_rules! sql_accounts {
-    ($repo:ident, $db:ty) => {
+    ($repo:ident, $db:ty, $dialect:ty) => {
         mod __kefu_accounts {
             use super::$repo;
             use ::anyhow::{Context as _, Result, bail};
@@ -230,7 +232,7 @@ macro_rules! sql_accounts {
                     if username.is_empty() || username.chars().any(char::is_whitespace) {
                         bail!("'{}' is not a username: it must be non-empty, without spaces", user.username);
                     }
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     let known: Option<i64> = ::sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
                         .bind(username)
                         .fetch_optional(&mut *tx)
@@ -289,7 +291,7 @@ macro_rules! sql_accounts {
                 }
 
                 async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     let n = ::sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                         .bind(password_hash)
                         .bind(user_id)
@@ -302,7 +304,7 @@ macro_rules! sql_accounts {
                 }
 
                 async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     let n = ::sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                         .bind(disabled)
                         .bind(user_id)
@@ -316,7 +318,7 @@ macro_rules! sql_accounts {
 
                 async fn save_client(&self, name: &str, stores: &[String]) -> Result<i64> {
                     let stores = clean(stores);
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     let id = upsert_named(&mut tx, "clients", "client", name).await?;
                     if !stores.is_empty() {
                         let mut qb = ::sqlx::QueryBuilder::<$db>::new(
@@ -349,7 +351,7 @@ macro_rules! sql_accounts {
 
                 async fn save_team(&self, name: &str, agents: &[String]) -> Result<i64> {
                     let agents = clean(agents);
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     let id = upsert_named(&mut tx, "teams", "team", name).await?;
                     replace_values(&mut tx, "team_agents", "team_id", "agent", id, &agents).await?;
                     tx.commit().await?;
@@ -362,7 +364,7 @@ macro_rules! sql_accounts {
                 }
 
                 async fn create_session(&self, session: &WebSession) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     ensure_user(&mut tx, session.user_id).await?;
                     // Housekeeping: sessions past their expiry are of no use.
                     ::sqlx::query("DELETE FROM web_sessions WHERE expires_ms <= $1")
@@ -412,7 +414,7 @@ macro_rules! sql_accounts {
                     if name.is_empty() {
                         bail!("a token needs a name");
                     }
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                     ensure_user(&mut tx, token.user_id).await?;
                     let id: i64 = ::sqlx::query_scalar(
                         "INSERT INTO api_tokens (name, token_hash, user_id, role, created_ms, revoked_ms) \

@@ -10,8 +10,10 @@
 pub mod accounts;
 pub mod accounts_contract;
 mod accounts_sql;
+pub mod audit;
 pub mod contract;
 pub mod conversation;
+pub mod dialect;
 pub mod sessions;
 mod sql;
 pub mod store_facts;
@@ -27,6 +29,8 @@ pub use rustc_hash;
 
 pub use accounts::Accounts;
 pub use anyhow::Result;
+pub use audit::{AuditEntry, AuditLog};
+pub use dialect::{Dialect, is_busy};
 pub use sessions::{SessionQuery, SessionRow, Transcript};
 
 /// What adding one batch of records did.
@@ -100,11 +104,13 @@ pub trait Repository: Send + Sync {
     async fn agents(&self, stores: Option<&[String]>) -> Result<Vec<(String, String)>>;
 }
 
-/// Everything kefu stores: records and figures ([`Repository`]) and
-/// accounts ([`Accounts`]). Both backends are one.
-pub trait Database: Repository + Accounts {}
+/// Everything kefu stores, as the sum of one small store trait per
+/// capability: records and figures ([`Repository`], the KPI store),
+/// accounts ([`Accounts`]) and the audit log ([`AuditLog`]). Both backends
+/// implement every one of them.
+pub trait Database: Repository + Accounts + AuditLog {}
 
-impl<T: Repository + Accounts> Database for T {}
+impl<T: Repository + Accounts + AuditLog> Database for T {}
 
 /// One import in progress: a database transaction.
 #[async_trait]

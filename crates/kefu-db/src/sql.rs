@@ -3,56 +3,16 @@
 //! implementations, no generic trait-bound maze.
 
 /// Implements [`crate::Repository`] for `$repo` (a struct with a field
-/// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`.
-/// `$lock` ends a `SELECT` that must lock the rows it reads (`" FOR UPDATE"`
-/// where the database has it; SQLite locks the whole database anyway).
-/// `$insert_conversations` inserts (store id, buyer) conversations,
-/// skipping known ones (`async fn(&mut Transaction<'static, $db>,
-/// &[(i64, &str)]) -> anyhow::Result<Vec<(i64, i64, String)>>`, returning
-/// (id, store id, buyer) of those it created).
-///
-/// `$insert_messages` stores new message rows the backend's fastest way
-/// (`async fn(&mut Transaction<'static, $db>, &[NewMessage<'_>], &mut bool)
-/// -> anyhow::Result<u64>`, returning the rows inserted, in order, skipping
-/// known `(store_id, message_id)`); the `bool` starts true for each import
-/// and stays true while no insert of the import has met a known id: the
-/// backend may then try a faster insert without conflict handling first,
-/// and sets it false when that meets a known id. `$rows_per_insert` is the
-/// most rows it is given at once while the `bool` holds (4,000 after).
-///
-/// `$load_conversations` reads the stored rows of conversations for a
-/// recompute (`async fn(&mut Transaction<'static, $db>, &[i64], bool) ->
-/// anyhow::Result<Vec<StoredConversation>>`, those that exist, in the order
-/// asked; message `content` empty unless the `bool` asks for it).
-///
-/// `$refresh_stats` is run before a large recompute, so the planner knows
-/// the tables' sizes (PostgreSQL otherwise scans all messages for every
-/// batch of conversations after a big import). `$on_close` runs before the
-/// pool closes (SQLite: a WAL checkpoint). `$drop_conv_index` and
-/// `$create_conv_index` (statements, `&[&str]`; both empty to keep the
-/// index) drop the index of messages by conversation when an import starts
-/// on an empty `messages` table and build it again before the commit
-/// recomputes: one sort instead of maintaining it row by row.
+/// `pool: sqlx::Pool<$db>`) and defines its import transaction `$tx`, with
+/// the SQL that differs between backends taken from `$dialect` (a
+/// [`crate::Dialect`] whose `Db` is `$db`).
 ///
 /// The schema the queries expect is in each backend's migrations: tables
 /// `stores`, `conversations`, `messages`, `orders`, `ratings`,
 /// `kpi_store_facts`.
 #[macro_export]
 macro_rules! sql_repository {
-    (
-        $repo:ident,
-        $tx:ident,
-        $db:ty,
-        $lock:literal,
-        $insert_conversations:path,
-        $insert_messages:path,
-        $rows_per_insert:expr,
-        $load_conversations:path,
-        $refresh_stats:literal,
-        $on_close:literal,
-        $drop_conv_index:expr,
-        $create_conv_index:expr
-    ) => {
+    ($repo:ident, $tx:ident, $db:ty, $dialect:ty) => {
         /// An import in progress: one database transaction.
         pub struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
@@ -134,7 +94,7 @@ macro_rules! sql_repository {
                 missing.sort_unstable();
                 missing.dedup();
                 for chunk in missing.chunks(ROWS_PER_STATEMENT) {
-                    let created = $insert_conversations(&mut self.tx, chunk).await?;
+                    let created = <$dialect as $crate::Dialect>::insert_conversations(&mut self.tx, chunk).await?;
                     let n_created = created.len();
                     for (id, s, b) in created {
                         self.fresh_convs.insert(id, s);
@@ -197,7 +157,7 @@ macro_rules! sql_repository {
                 let mut out = $crate::AddOutcome::default();
                 if self.conv_index.is_none() {
                     let mut dropped = false;
-                    let drop: &[&str] = $drop_conv_index;
+                    let drop: &[&str] = <$dialect as $crate::Dialect>::DROP_CONV_INDEX;
                     if !drop.is_empty() {
                         let any: Option<i64> =
                             ::sqlx::query_scalar("SELECT seq FROM messages LIMIT 1").fetch_optional(&mut *self.tx).await?;
@@ -233,7 +193,7 @@ macro_rules! sql_repository {
                 }
                 // The backend's fast way takes large batches; checking known ids
                 // (`older` below) is quicker in smaller ones.
-                let per_insert = if self.direct { $rows_per_insert } else { ROWS_PER_STATEMENT };
+                let per_insert = if self.direct { <$dialect as $crate::Dialect>::ROWS_PER_INSERT } else { ROWS_PER_STATEMENT };
                 for chunk in offered.chunks(per_insert) {
                     let max_before: Option<i64> =
                         ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
@@ -253,7 +213,7 @@ macro_rules! sql_repository {
                             }
                         })
                         .collect();
-                    let inserted = $insert_messages(&mut self.tx, &rows, &mut self.direct).await? as usize;
+                    let inserted = <$dialect as $crate::Dialect>::insert_messages(&mut self.tx, &rows, &mut self.direct).await? as usize;
                     out.imported += inserted as u64;
                     // Known ids: which rows are older than this statement, and are they equal?
                     let mut older: ::std::collections::HashMap<(i64, String), (i64, i64, Option<String>, String, String, i64)> =
@@ -445,7 +405,7 @@ macro_rules! sql_repository {
                     (facts, store_of)
                 });
                 if self.conv_index == Some(true) {
-                    let create: &[&str] = $create_conv_index;
+                    let create: &[&str] = <$dialect as $crate::Dialect>::CREATE_CONV_INDEX;
                     for sql in create {
                         ::sqlx::query(sql).execute(&mut *self.tx).await?;
                     }
@@ -489,7 +449,7 @@ macro_rules! sql_repository {
                 return Ok(out);
             }
             if convs.len() > CONVS_PER_RECOMPUTE {
-                ::sqlx::query($refresh_stats).execute(&mut **tx).await?;
+                ::sqlx::query(<$dialect as $crate::Dialect>::REFRESH_STATS).execute(&mut **tx).await?;
             }
             let mut stores: HashMap<i64, (::kefu_kpi::Params, Vec<String>)> = HashMap::new();
             let rows: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores").fetch_all(&mut **tx).await?;
@@ -500,7 +460,7 @@ macro_rules! sql_repository {
             }
             let any_prefixes = stores.values().any(|(_, p)| !p.is_empty());
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
-                for c in $load_conversations(tx, chunk, any_prefixes).await? {
+                for c in <$dialect as $crate::Dialect>::load_conversations(tx, chunk, any_prefixes).await? {
                     let Some((params, prefixes)) = stores.get(&c.store) else { continue };
                     let computed = $crate::conversation::facts(params, prefixes, &c.messages, &c.orders, &c.ratings)?;
                     out.push((c.store, c.id, computed));
@@ -520,7 +480,7 @@ macro_rules! sql_repository {
                 by_store.entry(store).or_default().push((conv, facts));
             }
             for (store, convs) in by_store {
-                ::sqlx::query(concat!("SELECT id FROM stores WHERE id = $1", $lock))
+                ::sqlx::query(&format!("SELECT id FROM stores WHERE id = $1{}", <$dialect as $crate::Dialect>::LOCK))
                     .bind(store)
                     .fetch_optional(&mut **tx)
                     .await?;
@@ -565,7 +525,7 @@ macro_rules! sql_repository {
             }
 
             async fn save_store(&self, code: &str, settings: &::kefu_domain::StoreSettings) -> ::anyhow::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                 let json = $crate::settings_to_json(settings);
                 let id: i64 = ::sqlx::query_scalar(
                     "INSERT INTO stores (code, settings) VALUES ($1, $2) \
@@ -586,7 +546,7 @@ macro_rules! sql_repository {
             }
 
             async fn begin_import(&self) -> ::anyhow::Result<Box<dyn $crate::ImportTx>> {
-                let tx = self.pool.begin().await?;
+                let tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
                 Ok(Box::new($tx {
                     tx,
                     stores: Default::default(),
@@ -630,7 +590,7 @@ macro_rules! sql_repository {
             }
 
             async fn close(&self) -> ::anyhow::Result<()> {
-                ::sqlx::query($on_close).execute(&self.pool).await?;
+                ::sqlx::query(<$dialect as $crate::Dialect>::ON_CLOSE).execute(&self.pool).await?;
                 self.pool.close().await;
                 Ok(())
             }

@@ -2,12 +2,14 @@
 //! `spec/kpi.md` §1 (messages, orders, ratings), their field parsers, money in
 //! fen, record times, and per-store settings. Pure: no I/O.
 
+pub mod lang;
 pub mod money;
 pub mod record;
 pub mod role;
 pub mod settings;
 pub mod time;
 
+pub use lang::Lang;
 pub use money::Fen;
 pub use record::{FieldError, Message, MessageKind, Order, Rating, Sender};
 pub use role::Role;

@@ -5,7 +5,6 @@
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, AppError};
-use crate::gate::Gate;
 use crate::ingest::{parse_batch, store};
 use crate::pages::sessions::{SessionFilters, filtered};
 use crate::state::AppState;
@@ -77,7 +76,7 @@ async fn kpi(
     viewer: Viewer,
     Query(q): Query<KpiQuery>,
 ) -> Result<Response, ApiError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let grouping = Grouping::parse(q.by.as_deref().unwrap_or("store"))
         .map_err(|e| AppError::BadRequest(format!("by: {e}")))?;
     let filter = Filter {
@@ -119,7 +118,7 @@ fn settings_json(s: &kefu_domain::StoreSettings) -> Value {
 }
 
 async fn stores(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Value>, ApiError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let list = gate.stores().await?;
     Ok(Json(Value::Array(
         list.iter()
@@ -133,7 +132,7 @@ async fn store_one(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let s = gate.store(&code).await?;
     Ok(Json(json!({"code": code, "settings": settings_json(&s)})))
 }
@@ -149,7 +148,7 @@ async fn agents(
     viewer: Viewer,
     Query(q): Query<AgentsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let list = gate
         .agents(q.store.as_deref().filter(|s| !s.is_empty()))
         .await?;
@@ -180,7 +179,7 @@ async fn sessions(
     viewer: Viewer,
     Query(f): Query<SessionFilters>,
 ) -> Result<Json<Value>, ApiError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let (_, _, list) = filtered(&gate, &f).await?;
     Ok(Json(Value::Array(list.iter().map(session_json).collect())))
 }
@@ -220,7 +219,7 @@ async fn conversation(
     Path((store, conv)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let conv: i64 = conv.parse().map_err(|_| AppError::NotFound)?;
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let t = gate.conversation(&store, conv).await?;
     Ok(Json(transcript_json(&t)))
 }
@@ -233,7 +232,7 @@ async fn ingest(
     kind: Kind,
 ) -> Ingested {
     viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     gate.require(kefu_access::Action::Import)?;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -5,7 +5,7 @@
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 use crate::view::Chrome;
 use askama::Template;
 use axum::Router;
@@ -15,8 +15,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use kefu_access::{Scope, Standing, password, secret};
-use kefu_db::accounts::{User, WebSession};
+use kefu_access::{Scope, secret};
+use kefu_app::{Actor, Gate};
+use kefu_db::accounts::User;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -73,7 +74,9 @@ fn set_cookie(
 pub struct Viewer {
     /// The user (for a token: its owner).
     pub user: User,
-    /// What they may see and do.
+    /// The actor of the service layer (user or token).
+    pub actor: Actor,
+    /// What they may see and do (the actor's scope).
     pub scope: Scope,
     /// The session's CSRF token; `None` for API tokens, which need none.
     pub csrf: Option<String>,
@@ -102,24 +105,10 @@ impl Viewer {
         Chrome::new(self, title, active)
     }
 
-    fn of_user(user: User, csrf: Option<String>, lang: Lang, path: String) -> Viewer {
-        let scope = Scope::of(user.role, &standing(&user));
-        Viewer {
-            user,
-            scope,
-            csrf,
-            lang,
-            path,
-        }
-    }
-}
-
-/// The facts of a user that decide their scope.
-pub fn standing(user: &User) -> Standing<'_> {
-    Standing {
-        client_stores: &user.client_stores,
-        team_agents: &user.team_agents,
-        agent_accounts: &user.agent_accounts,
+    /// The service layer's gate of this viewer: every read and write of a
+    /// handler goes through it.
+    pub fn gate(&self, state: &AppState) -> Gate {
+        state.app.gate(self.actor.clone())
     }
 }
 
@@ -127,7 +116,7 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
-        let lang = Lang::of(parts);
+        let lang = crate::i18n::lang_of(parts);
         // Nested routers see their own part of the path; the original is kept.
         let uri = parts
             .extensions
@@ -155,32 +144,33 @@ impl FromRequestParts<AppState> for Viewer {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
         {
-            let found = state.db.token_by_hash(&secret::digest(bearer.trim())).await;
-            return match found {
-                Ok(Some((token, owner))) if !owner.disabled => {
-                    let scope =
-                        Scope::for_token(owner.role, &standing(&owner), token.role, &token.stores);
-                    Ok(Viewer {
-                        user: owner,
-                        scope,
-                        csrf: None,
-                        lang,
-                        path,
-                    })
-                }
-                Ok(_) => Err(refuse(parts)),
-                Err(e) => Err(AppError::Internal(e).into_response()),
+            return match state.app.token_actor(bearer).await {
+                Ok(Some((actor, owner))) => Ok(Viewer {
+                    user: owner,
+                    scope: actor.scope.clone(),
+                    actor,
+                    csrf: None,
+                    lang,
+                    path,
+                }),
+                Ok(None) => Err(refuse(parts)),
+                Err(e) => Err(AppError::from(e).into_response()),
             };
         }
         let Some(id) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(refuse(parts));
         };
-        match state.db.session(&secret::digest(&id), now_ms()).await {
-            Ok(Some((session, user))) if !user.disabled => {
-                Ok(Viewer::of_user(user, Some(session.csrf), lang, path))
-            }
-            Ok(_) => Err(refuse(parts)),
-            Err(e) => Err(AppError::Internal(e).into_response()),
+        match state.app.session_actor(&id).await {
+            Ok(Some((actor, user, csrf))) => Ok(Viewer {
+                user,
+                scope: actor.scope.clone(),
+                actor,
+                csrf: Some(csrf),
+                lang,
+                path,
+            }),
+            Ok(None) => Err(refuse(parts)),
+            Err(e) => Err(AppError::from(e).into_response()),
         }
     }
 }
@@ -307,7 +297,7 @@ async fn login_page(
 ) -> Response {
     login_form(
         &state,
-        Lang::of(&parts),
+        crate::i18n::lang_of(&parts),
         q.next.as_deref().unwrap_or("/"),
         None,
         "",
@@ -340,7 +330,7 @@ async fn login(
     parts: Parts,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Response {
-    let lang = Lang::of(&parts);
+    let lang = crate::i18n::lang_of(&parts);
     // The form again, with the reason it was refused.
     let again = |zh: &str, en: &str, status: StatusCode| {
         let msg = lang.t(zh, en).to_string();
@@ -364,14 +354,11 @@ async fn login(
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
-    let user = match state.db.user_by_name(form.username.trim()).await {
+    let user = match state.app.check_login(&form.username, &form.password).await {
         Ok(u) => u,
-        Err(e) => return AppError::Internal(e).into_response(),
+        Err(e) => return AppError::from(e).into_response(),
     };
-    let ok = user
-        .as_ref()
-        .is_some_and(|u| !u.disabled && password::verify(&form.password, &u.password_hash));
-    let Some(user) = user.filter(|_| ok) else {
+    let Some(user) = user else {
         state.limiter.fail(&name_key);
         state.limiter.fail(&addr_key);
         tracing::info!(target: "kefu::auth", username = %form.username, addr = %addr.ip(), "login failed");
@@ -382,8 +369,13 @@ async fn login(
         );
     };
     state.limiter.clear(&name_key);
-    match start_session(&state, &user).await {
-        Ok(cookie) => {
+    match state
+        .app
+        .start_session(user, state.config.session_seconds)
+        .await
+    {
+        Ok(login) => {
+            let (cookie, user) = (session_cookie(&state, &login.cookie), login.user);
             tracing::info!(target: "kefu::auth", username = %user.username, "login");
             let mut res = Redirect::to(safe_next(&form.next)).into_response();
             res.headers_mut().append(SET_COOKIE, cookie);
@@ -391,30 +383,19 @@ async fn login(
                 .append(SET_COOKIE, set_cookie(&state, PRE_COOKIE, "", 0, "Strict"));
             res
         }
-        Err(e) => e.into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 
-/// Creates a session for a user; returns its `Set-Cookie` header.
-async fn start_session(state: &AppState, user: &User) -> Result<HeaderValue, AppError> {
-    let id = secret::generate("").map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let csrf = secret::generate("").map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let now = now_ms();
-    let session = WebSession {
-        id_hash: secret::digest(&id),
-        user_id: user.id,
-        csrf,
-        created_ms: now,
-        expires_ms: now + state.config.session_seconds * 1000,
-    };
-    state.db.create_session(&session).await?;
-    Ok(set_cookie(
+/// The `Set-Cookie` header of a new browser session.
+fn session_cookie(state: &AppState, id: &str) -> HeaderValue {
+    set_cookie(
         state,
         SESSION_COOKIE,
-        &id,
+        id,
         state.config.session_seconds,
         "Lax",
-    ))
+    )
 }
 
 /// The logout form's fields.
@@ -432,7 +413,7 @@ async fn logout(
 ) -> Result<Response, AppError> {
     viewer.check_csrf(form.csrf.as_deref())?;
     if let Some(id) = cookie(&parts.headers, SESSION_COOKIE) {
-        state.db.delete_session(&secret::digest(&id)).await?;
+        state.app.end_session(&id).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut()

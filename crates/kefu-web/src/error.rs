@@ -1,8 +1,15 @@
-//! Errors of handlers and how they answer: pages get an HTML page, the API
-//! a JSON object `{"error": …}`.
+//! Errors of handlers and how they answer: pages get an HTML page in the
+//! viewer's language, the API a JSON object `{"error": …}` (English, for
+//! programs) with `"message"` in the viewer's language and, for bad input,
+//! the `"field"`. The service layer's [`kefu_app::Error`] converts into
+//! [`AppError`], so every refusal answers the same everywhere.
 
-use axum::http::StatusCode;
+use crate::i18n::{self, Lang};
+use axum::http::{HeaderValue, StatusCode, header::RETRY_AFTER};
 use axum::response::{IntoResponse, Response};
+
+/// How long a client is asked to wait before it tries a busy write again.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 /// What went wrong in a request.
 #[derive(Debug)]
@@ -16,15 +23,54 @@ pub enum AppError {
     BadRequest(String),
     /// Bad input with details per record.
     Invalid(serde_json::Value),
+    /// Refused by a rule of the service layer, with its reason in both
+    /// languages (400 for bad input, 409 for a clash with what is stored).
+    Refused {
+        /// 400 or 409.
+        status: StatusCode,
+        /// The field at fault, when one is.
+        field: Option<&'static str>,
+        /// The reason in Chinese.
+        zh: String,
+        /// The reason in English.
+        en: String,
+    },
     /// The request body or batch is too large.
     TooLarge(String),
+    /// Another write held the database past the wait allowed: 503 with
+    /// `Retry-After`; nothing was written.
+    Busy,
     /// Anything else; logged, answered 500 without details.
     Internal(anyhow::Error),
 }
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> AppError {
-        AppError::Internal(e)
+        kefu_app::Error::from(e).into()
+    }
+}
+
+impl From<kefu_app::Error> for AppError {
+    fn from(e: kefu_app::Error) -> AppError {
+        use kefu_app::Error as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Forbidden => AppError::Forbidden,
+            E::Invalid { field, zh, en } => AppError::Refused {
+                status: StatusCode::BAD_REQUEST,
+                field,
+                zh,
+                en,
+            },
+            E::Conflict { zh, en } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                field: None,
+                zh,
+                en,
+            },
+            E::Busy => AppError::Busy,
+            E::Internal(e) => AppError::Internal(e),
+        }
     }
 }
 
@@ -35,27 +81,56 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused { status, .. } => *status,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The reason in a language (the detail of bad input as given).
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound => lang.t("不存在或无权查看", "not found").into(),
+            AppError::Forbidden => lang
+                .t("您的角色无权执行此操作", "not allowed for your role")
+                .into(),
+            AppError::BadRequest(m) | AppError::TooLarge(m) => m.clone(),
+            AppError::Invalid(v) => v.to_string(),
+            AppError::Refused { zh, en, .. } => lang.t(zh, en).into(),
+            AppError::Busy => kefu_app::Error::Busy.text(lang),
+            AppError::Internal(_) => lang.t("服务器内部错误", "internal error").into(),
         }
     }
 
     /// The error as the API's JSON body.
     pub fn to_json(&self) -> serde_json::Value {
-        let msg = match self {
-            AppError::NotFound => "not found".to_string(),
-            AppError::Forbidden => "not allowed for your role".to_string(),
-            AppError::BadRequest(m) | AppError::TooLarge(m) => m.clone(),
-            AppError::Invalid(v) => return v.clone(),
-            AppError::Internal(_) => "internal error".to_string(),
-        };
-        serde_json::json!({ "error": msg })
+        if let AppError::Invalid(v) = self {
+            return v.clone();
+        }
+        let mut body = serde_json::json!({ "error": self.text(Lang::En) });
+        if let AppError::Refused { .. } | AppError::Busy = self {
+            body["message"] = self.text(i18n::current()).into();
+        }
+        if let AppError::Refused { field: Some(f), .. } = self {
+            body["field"] = (*f).into();
+        }
+        body
     }
 
     fn log(&self) {
         if let AppError::Internal(e) = self {
             tracing::error!(target: "kefu::http", error = %format!("{e:#}"), "internal error");
         }
+    }
+
+    /// Adds `Retry-After` to the answer of a busy write.
+    fn finish(&self, mut res: Response) -> Response {
+        if let AppError::Busy = self {
+            res.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        res
     }
 }
 
@@ -71,7 +146,8 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        (self.0.status(), axum::Json(self.0.to_json())).into_response()
+        let res = (self.0.status(), axum::Json(self.0.to_json())).into_response();
+        self.0.finish(res)
     }
 }
 
@@ -79,26 +155,35 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
-        let (zh, en) = match &self {
-            AppError::NotFound => ("页面不存在或无权查看", "Not found, or not yours to see"),
-            AppError::Forbidden => ("您的角色无权执行此操作", "Your role may not do this"),
-            AppError::BadRequest(_) | AppError::Invalid(_) => ("请求有误", "Bad request"),
-            AppError::TooLarge(_) => ("文件太大", "Too large"),
-            AppError::Internal(_) => ("服务器内部错误", "Internal error"),
+        let lang = i18n::current();
+        let title = match &self {
+            AppError::NotFound => lang.t("页面不存在或无权查看", "Not found, or not yours to see"),
+            AppError::Forbidden => lang.t("您的角色无权执行此操作", "Your role may not do this"),
+            AppError::BadRequest(_) | AppError::Invalid(_) | AppError::Refused { .. } => {
+                lang.t("请求有误", "Bad request")
+            }
+            AppError::TooLarge(_) => lang.t("文件太大", "Too large"),
+            AppError::Busy => lang.t("系统正忙", "Busy"),
+            AppError::Internal(_) => lang.t("服务器内部错误", "Internal error"),
         };
         let detail = match &self {
-            AppError::BadRequest(m) | AppError::TooLarge(m) => m.clone(),
+            AppError::BadRequest(_)
+            | AppError::TooLarge(_)
+            | AppError::Refused { .. }
+            | AppError::Busy => self.text(lang),
             _ => String::new(),
         };
         let body = format!(
-            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><link rel=\"stylesheet\" href=\"/assets/app.css\"><title>{} {}</title><main class=\"error\"><h1>{}</h1><p>{} / {}</p><p>{}</p><p><a href=\"/\">返回总览 · Back to the overview</a></p></main></html>",
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><link rel=\"stylesheet\" href=\"/assets/app.css\"><title>{} {}</title><main class=\"error\"><h1>{}</h1><p>{}</p><p>{}</p><p><a href=\"/\">{}</a></p></main></html>",
+            lang.code(),
             status.as_u16(),
-            en,
+            title,
             status.as_u16(),
-            zh,
-            en,
-            crate::view::escape(&detail)
+            title,
+            crate::view::escape(&detail),
+            lang.t("返回总览", "Back to the overview"),
         );
-        (status, axum::response::Html(body)).into_response()
+        let res = (status, axum::response::Html(body)).into_response();
+        self.finish(res)
     }
 }

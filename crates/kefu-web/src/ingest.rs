@@ -4,7 +4,7 @@
 //! error imports nothing; re-sending the same records changes nothing.
 
 use crate::error::AppError;
-use crate::gate::Gate;
+use kefu_app::Gate;
 use kefu_db::AddOutcome;
 use kefu_domain::{Message, Order, Rating};
 use kefu_import::{Kind, ReadOptions, Record};
@@ -211,7 +211,7 @@ pub fn parse_batch(
 
 /// Stores records in one transaction: all or nothing.
 pub async fn store(gate: &Gate, records: Vec<Record>) -> Result<Outcome, AppError> {
-    let (_turn, mut tx) = gate.begin_import().await?;
+    let mut tx = gate.begin_import().await?;
     let read = records.len() as u64;
     let mut outcome = AddOutcome::default();
     let (mut messages, mut orders, mut ratings): (Vec<Message>, Vec<Order>, Vec<Rating>) =
@@ -223,7 +223,7 @@ pub async fn store(gate: &Gate, records: Vec<Record>) -> Result<Outcome, AppErro
             Record::Rating(r) => ratings.push(r),
         }
     }
-    let added: anyhow::Result<()> = async {
+    let added: kefu_app::Result<()> = async {
         for chunk in messages.chunks(BATCH) {
             outcome.absorb(tx.add_messages(chunk).await?);
         }
@@ -238,10 +238,9 @@ pub async fn store(gate: &Gate, records: Vec<Record>) -> Result<Outcome, AppErro
     .await;
     if let Err(e) = added {
         tx.rollback().await?;
-        return Err(AppError::Internal(e));
+        return Err(e.into());
     }
     let recomputed = tx.commit().await?;
-    gate.imported();
     Ok(Outcome {
         read,
         imported: outcome.imported,

@@ -2,7 +2,8 @@
 //! staff and the client portal, server-rendered in Chinese (English on a
 //! switch) with SVG charts drawn here, and the REST API under `/api/v1`.
 //!
-//! Every read goes through [`gate::Gate`], which asks the viewer's
+//! Every read and write goes through the service layer's
+//! [`kefu_app::Gate`] of the viewer's actor, which asks their
 //! [`kefu_access::Scope`]: the one place that decides who sees what.
 
 pub mod api;
@@ -10,7 +11,6 @@ pub mod assets;
 pub mod auth;
 pub mod charts;
 pub mod error;
-pub mod gate;
 pub mod i18n;
 pub mod ingest;
 pub mod openapi;
@@ -23,7 +23,6 @@ use axum::Router;
 use axum::routing::get;
 pub use state::{AppState, Config};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// The whole application: pages, assets, the API and `/healthz`.
 pub fn router(state: AppState) -> Router {
@@ -36,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.upload_limit,
         ))
+        .layer(axum::middleware::from_fn(i18n::with_lang))
         .layer(axum::middleware::from_fn(state::log_requests))
         .with_state(state)
 }
@@ -48,11 +48,11 @@ async fn healthz() -> &'static str {
 /// finishes the requests under way.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    db: Arc<dyn kefu_db::Database>,
+    app: kefu_app::App,
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(db, config);
+    let state = AppState::new(app, config);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Without TCP_NODELAY the last segment of a large answer (a page, a
     // KPI table as JSON) can wait for the client's delayed ACK.

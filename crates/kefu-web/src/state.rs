@@ -1,7 +1,6 @@
 //! The application's shared state and its settings.
 
 use crate::auth::RateLimiter;
-use crate::gate::KpiCache;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -42,31 +41,23 @@ impl Default for Config {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database. Handlers reach it through [`crate::gate::Gate`]; only
-    /// authentication reads it directly.
-    pub(crate) db: Arc<dyn kefu_db::Database>,
+    /// The service layer: handlers reach the data only through its gates
+    /// ([`crate::auth::Viewer::gate`]).
+    pub app: kefu_app::App,
     /// Server settings.
     pub config: Arc<Config>,
     /// Failed-login counts.
     pub(crate) limiter: Arc<RateLimiter>,
-    /// Recent KPI results.
-    pub(crate) cache: Arc<KpiCache>,
-    /// Held by each write that recomputes figures (imports, settings): one
-    /// at a time, since SQLite refuses a second writer whose transaction
-    /// began before the first committed ("database is locked").
-    pub(crate) writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
-    /// The state over a database.
-    pub fn new(db: Arc<dyn kefu_db::Database>, config: Config) -> AppState {
+    /// The state over the service layer.
+    pub fn new(app: kefu_app::App, config: Config) -> AppState {
         let limiter = RateLimiter::new(config.login_attempts, config.login_window_seconds);
         AppState {
-            db,
+            app,
             config: Arc::new(config),
             limiter: Arc::new(limiter),
-            cache: Arc::new(KpiCache::default()),
-            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }
@@ -88,7 +79,4 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     res
 }
 
-/// The current time in UTC milliseconds.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
+pub use kefu_app::now_ms;

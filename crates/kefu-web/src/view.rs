@@ -3,9 +3,9 @@
 
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
-use crate::gate::Gate;
 use crate::i18n::Lang;
 use kefu_access::Action;
+use kefu_app::Gate;
 use kefu_domain::time::{format_day, parse_day};
 use kefu_domain::{Fen, Role};
 use kefu_kpi::report::{Figure, Value};

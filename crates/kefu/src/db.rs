@@ -1,7 +1,35 @@
-//! Opening the database named by `--db`.
+//! Opening the database named by `--db`, and the service layer over it:
+//! every command acts through a [`kefu_app::Gate`] of the command line's
+//! actor (an administrator), like the pages and the API act through their
+//! viewer's.
 
 use anyhow::Context;
+use kefu_app::{Actor, App, Gate};
 use kefu_db::Database;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The service layer over the database of `url`.
+pub async fn app(url: &str) -> anyhow::Result<App> {
+    Ok(App::new(Arc::from(open(url).await?)))
+}
+
+/// The command line's gate: it acts as an administrator.
+pub fn cli_gate(app: &App) -> Gate {
+    app.gate(Actor::command_line())
+}
+
+/// Opens the service layer, runs `f` with the command line's gate and
+/// closes the database, also after an error.
+pub async fn with_gate<F>(url: &str, f: F) -> anyhow::Result<ExitCode>
+where
+    F: AsyncFnOnce(&Gate) -> anyhow::Result<()>,
+{
+    let app = app(url).await?;
+    let result = f(&cli_gate(&app)).await;
+    app.close().await?;
+    result.map(|()| ExitCode::SUCCESS)
+}
 
 /// Opens a `postgres://` URL with the PostgreSQL backend, anything else (a
 /// file path or a `sqlite:` URL) with SQLite. Migrations run on open.

@@ -4,7 +4,8 @@ use crate::lang::tr;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use kefu_db::{AddOutcome, ImportTx};
+use kefu_app::Import;
+use kefu_db::AddOutcome;
 use kefu_domain::{Message, Order, Rating};
 use kefu_import::{Encoding, Kind, ReadOptions, Record, RecordError, RejectWriter};
 use std::path::PathBuf;
@@ -106,11 +107,7 @@ impl Pending {
         self.messages.len() + self.orders.len() + self.ratings.len()
     }
 
-    async fn flush(
-        &mut self,
-        tx: &mut Box<dyn ImportTx>,
-        out: &mut AddOutcome,
-    ) -> anyhow::Result<()> {
+    async fn flush(&mut self, tx: &mut Import<'_>, out: &mut AddOutcome) -> anyhow::Result<()> {
         // A closed channel (the parser is done) just frees them here.
         if !self.messages.is_empty() {
             out.absorb(tx.add_messages(&self.messages).await?);
@@ -134,12 +131,13 @@ impl Pending {
 /// failure or a kill leaves the database as it was.
 pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let repo = crate::db::open_for_import(db).await?;
+    let app = kefu_app::App::new(std::sync::Arc::from(crate::db::open_for_import(db).await?));
+    let gate = crate::db::cli_gate(&app);
     let opts = ReadOptions {
         encoding: a.encoding,
         map: a.map.clone(),
     };
-    let mut tx = repo.begin_import().await?;
+    let mut tx = gate.begin_import().await?;
     let mut tally = Tally::default();
     let mut errors: Vec<RecordError> = Vec::new();
     let mut error_count = 0u64;
@@ -301,7 +299,7 @@ pub async fn run(db: &str, a: &ImportArgs) -> anyhow::Result<ExitCode> {
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let t_commit = Instant::now();
     let recomputed = tx.commit().await?;
-    repo.close().await?;
+    app.close().await?;
     if std::env::var_os("KEFU_TIMING").is_some() {
         eprintln!(
             "timing: add {:.2} s, recompute+commit {:.2} s",

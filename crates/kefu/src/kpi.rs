@@ -89,9 +89,10 @@ pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
     let groups = match &a.input {
         Some(dir) => from_files(dir, a.settings.as_deref(), grouping, filter)?,
         None => {
-            let repo = crate::db::open(db).await?;
-            let mut g = repo.kpi(grouping, &filter).await?;
-            repo.close().await?;
+            let app = crate::db::app(db).await?;
+            let groups = crate::db::cli_gate(&app).kpi(grouping, &filter).await;
+            app.close().await?;
+            let mut g = std::sync::Arc::unwrap_or_clone(groups?);
             g.sort_by(|x, y| x.0.cmp(&y.0));
             g
         }

@@ -97,7 +97,18 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}: {e:#}", lang::tr("错误", "error"));
+            // A refusal of the service layer in the interface language.
+            let text = match e.downcast_ref::<kefu_app::Error>() {
+                Some(
+                    refused @ (kefu_app::Error::Invalid { .. }
+                    | kefu_app::Error::Conflict { .. }
+                    | kefu_app::Error::NotFound
+                    | kefu_app::Error::Forbidden
+                    | kefu_app::Error::Busy),
+                ) => refused.text(lang::current()),
+                _ => format!("{e:#}"),
+            };
+            eprintln!("{}: {text}", lang::tr("错误", "error"));
             ExitCode::FAILURE
         }
     }

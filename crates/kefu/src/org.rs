@@ -1,9 +1,10 @@
 //! `kefu client` and `kefu team`: client companies (甲方) with their stores,
 //! and teams of agents.
 
+use crate::db::with_gate;
 use crate::lang::tr;
-use crate::user::{refusal, with_db};
 use clap::Subcommand;
+use kefu_app::accounts::cleaned;
 use std::process::ExitCode;
 
 /// Subcommands of `kefu client`.
@@ -36,17 +37,6 @@ pub enum TeamCommand {
     List,
 }
 
-fn cleaned(items: &[String]) -> Vec<String> {
-    let mut v: Vec<String> = items
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 fn list_table(first: &str, count: &str, items: &str, rows: Vec<(String, Vec<String>)>) {
     let header = vec![first.to_string(), count.to_string(), items.to_string()];
     let rows: Vec<Vec<String>> = rows
@@ -58,29 +48,12 @@ fn list_table(first: &str, count: &str, items: &str, rows: Vec<(String, Vec<Stri
 
 /// Runs `kefu client …`.
 pub async fn run_client(url: &str, c: &ClientCommand) -> anyhow::Result<ExitCode> {
-    with_db(url, async |db| {
+    with_gate(url, async |gate| {
         match c {
             ClientCommand::Set { name, stores } => {
                 let name = name.trim();
                 let stores = cleaned(stores);
-                for other in db.clients().await? {
-                    if other.name == name {
-                        continue;
-                    }
-                    if let Some(s) = stores.iter().find(|s| other.stores.contains(s)) {
-                        return Err(refusal(
-                            format!("店铺 {s} 属于甲方 '{}'", other.name),
-                            format!("store {s} belongs to client '{}'", other.name),
-                        ));
-                    }
-                }
-                db.save_client(name, &stores).await?;
-                let known: Vec<String> = db.stores().await?.into_iter().map(|(c, _)| c).collect();
-                let unseen: Vec<&str> = stores
-                    .iter()
-                    .filter(|s| !known.contains(s))
-                    .map(String::as_str)
-                    .collect();
+                let unseen = gate.save_client(name, &stores).await?;
                 println!(
                     "{} {name}: {} {}",
                     tr("甲方", "client"),
@@ -96,7 +69,11 @@ pub async fn run_client(url: &str, c: &ClientCommand) -> anyhow::Result<ExitCode
                 }
             }
             ClientCommand::List => {
-                let rows = db.clients().await?.into_iter().map(|c| (c.name, c.stores));
+                let rows = gate
+                    .clients()
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.name, c.stores));
                 list_table(
                     tr("甲方", "client"),
                     tr("店铺数", "stores"),
@@ -112,11 +89,11 @@ pub async fn run_client(url: &str, c: &ClientCommand) -> anyhow::Result<ExitCode
 
 /// Runs `kefu team …`.
 pub async fn run_team(url: &str, c: &TeamCommand) -> anyhow::Result<ExitCode> {
-    with_db(url, async |db| {
+    with_gate(url, async |gate| {
         match c {
             TeamCommand::Set { name, agents } => {
                 let agents = cleaned(agents);
-                db.save_team(name, &agents).await?;
+                gate.save_team(name, &agents).await?;
                 println!(
                     "{} {}: {} {}",
                     tr("组", "team"),
@@ -126,7 +103,7 @@ pub async fn run_team(url: &str, c: &TeamCommand) -> anyhow::Result<ExitCode> {
                 );
             }
             TeamCommand::List => {
-                let rows = db.teams().await?.into_iter().map(|t| (t.name, t.agents));
+                let rows = gate.teams().await?.into_iter().map(|t| (t.name, t.agents));
                 list_table(
                     tr("组", "team"),
                     tr("客服数", "agents"),

@@ -2,13 +2,11 @@
 
 use crate::lang::tr;
 use clap::Args;
-use kefu_access::password;
-use kefu_db::Database;
-use kefu_db::accounts::NewUser;
+use kefu_app::Gate;
+use kefu_app::accounts::UserRequest;
 use kefu_domain::Role;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Options of `kefu serve`.
 #[derive(Debug, Args)]
@@ -41,11 +39,12 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
             load_demo(db_url).await?;
         }
     }
-    let db: Arc<dyn Database> = Arc::from(crate::db::open(db_url).await?);
-    if db.users().await?.is_empty() {
-        accounts.push(add(&*db, "admin", Role::Admin, None, None, Vec::new()).await?);
+    let app = crate::db::app(db_url).await?;
+    if app.has_no_users().await? {
+        let gate = crate::db::cli_gate(&app);
+        accounts.push(add(&gate, "admin", Role::Admin, None, None, Vec::new()).await?);
         if a.demo {
-            accounts.extend(demo_accounts(&*db).await?);
+            accounts.extend(demo_accounts(&gate).await?);
         }
     }
     let listener = tokio::net::TcpListener::bind(a.listen)
@@ -74,9 +73,9 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
         secure_cookies: a.secure_cookies,
         ..kefu_web::Config::default()
     };
-    kefu_web::serve(listener, db.clone(), config, shutdown_signal()).await?;
+    kefu_web::serve(listener, app.clone(), config, shutdown_signal()).await?;
     tracing::info!(target: "kefu", "stopped");
-    db.close().await?;
+    app.close().await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -144,50 +143,50 @@ async fn load_demo(db_url: &str) -> anyhow::Result<()> {
 
 /// Adds a user with a generated password; returns (name, role, password).
 async fn add(
-    db: &dyn Database,
+    gate: &Gate,
     name: &str,
     role: Role,
     client: Option<&str>,
     team: Option<&str>,
     agents: Vec<String>,
 ) -> anyhow::Result<(String, Role, String)> {
-    let pw = password::generate().map_err(anyhow::Error::msg)?;
-    let user = NewUser {
+    let request = UserRequest {
         username: name.into(),
         display_name: name.into(),
-        role,
-        password_hash: password::hash(&pw).map_err(anyhow::Error::msg)?,
+        role: Some(role),
+        password: None,
         client: client.map(str::to_string),
         team: team.map(str::to_string),
         agent_accounts: agents,
     };
-    db.create_user(&user).await?;
-    Ok((name.into(), role, pw))
+    let (_, pw) = gate.create_user(&request).await?;
+    Ok((name.into(), role, pw.unwrap_or_default()))
 }
 
 /// The demo's accounts: a manager, an inspector, a client owning the first
 /// two stores, a team lead of the first store's agents, and one agent.
-async fn demo_accounts(db: &dyn Database) -> anyhow::Result<Vec<(String, Role, String)>> {
-    let stores: Vec<String> = db.stores().await?.into_iter().map(|(c, _)| c).collect();
+async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)>> {
+    let stores: Vec<String> = gate.stores().await?.into_iter().map(|(c, _)| c).collect();
     let first: Vec<String> = stores.iter().take(2).cloned().collect();
-    let agents: Vec<String> = db
-        .agents(Some(&first[..first.len().min(1)]))
-        .await?
-        .into_iter()
-        .map(|(_, a)| a)
-        .collect();
+    let agents: Vec<String> = match first.first() {
+        Some(store) => gate.agents(Some(store)).await?,
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|(_, a)| a)
+    .collect();
     let client = "示例甲方";
-    db.save_client(client, &first).await?;
+    gate.save_client(client, &first).await?;
     let team = "售前一组";
-    db.save_team(team, &agents).await?;
+    gate.save_team(team, &agents).await?;
     let mut out = vec![
-        add(db, "manager", Role::Manager, None, None, Vec::new()).await?,
-        add(db, "inspector", Role::Inspector, None, None, Vec::new()).await?,
-        add(db, "client", Role::Client, Some(client), None, Vec::new()).await?,
-        add(db, "lead", Role::TeamLead, None, Some(team), Vec::new()).await?,
+        add(gate, "manager", Role::Manager, None, None, Vec::new()).await?,
+        add(gate, "inspector", Role::Inspector, None, None, Vec::new()).await?,
+        add(gate, "client", Role::Client, Some(client), None, Vec::new()).await?,
+        add(gate, "lead", Role::TeamLead, None, Some(team), Vec::new()).await?,
     ];
     if let Some(a) = agents.first() {
-        out.push(add(db, "agent", Role::Agent, None, None, vec![a.clone()]).await?);
+        out.push(add(gate, "agent", Role::Agent, None, None, vec![a.clone()]).await?);
     }
     Ok(out)
 }

@@ -27,10 +27,17 @@ pub enum StoreCommand {
 
 /// Runs `kefu store …`.
 pub async fn run(db: &str, c: &StoreCommand) -> anyhow::Result<ExitCode> {
-    let repo = crate::db::open(db).await?;
+    let app = crate::db::app(db).await?;
+    let gate = crate::db::cli_gate(&app);
+    let code = run_on(&gate, c).await;
+    app.close().await?;
+    code
+}
+
+async fn run_on(gate: &kefu_app::Gate, c: &StoreCommand) -> anyhow::Result<ExitCode> {
     match c {
         StoreCommand::List => {
-            let stores = repo.stores().await?;
+            let stores = gate.stores().await?;
             if stores.is_empty() {
                 eprintln!(
                     "{}",
@@ -56,9 +63,9 @@ pub async fn run(db: &str, c: &StoreCommand) -> anyhow::Result<ExitCode> {
                 .collect();
             print!("{}", crate::output::text_table(&header, &rows));
         }
-        StoreCommand::Show { code } => match repo.store(code).await? {
-            Some(s) => print_settings(code, &s),
-            None => {
+        StoreCommand::Show { code } => match gate.store(code).await {
+            Ok(s) => print_settings(code, &s),
+            Err(kefu_app::Error::NotFound) => {
                 eprintln!(
                     "{}: {} '{code}'",
                     tr("错误", "error"),
@@ -66,9 +73,14 @@ pub async fn run(db: &str, c: &StoreCommand) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
+            Err(e) => return Err(e.into()),
         },
         StoreCommand::Set { code, pairs } => {
-            let mut s = repo.store(code).await?.unwrap_or_default();
+            let mut s = match gate.store(code).await {
+                Ok(s) => s,
+                Err(kefu_app::Error::NotFound) => StoreSettings::default(),
+                Err(e) => return Err(e.into()),
+            };
             for pair in pairs {
                 let Some((k, v)) = pair.split_once('=') else {
                     eprintln!(
@@ -86,8 +98,7 @@ pub async fn run(db: &str, c: &StoreCommand) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
-            repo.save_store(code, &s).await?;
-            repo.close().await?;
+            gate.put_store(code, &s).await?;
             print_settings(code, &s);
         }
     }

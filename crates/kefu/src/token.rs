@@ -1,10 +1,10 @@
 //! `kefu token`: API tokens for machine clients.
 
+use crate::db::with_gate;
 use crate::lang::tr;
-use crate::user::{find_user, refusal, role_name, with_db};
+use crate::user::{refusal, role_name};
 use clap::Subcommand;
-use kefu_access::scope::rank;
-use kefu_db::accounts::ApiToken;
+use kefu_app::accounts::TokenRequest;
 use kefu_domain::Role;
 use std::process::ExitCode;
 
@@ -35,10 +35,6 @@ pub enum TokenCommand {
     },
 }
 
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
 /// A time as local `YYYY-MM-DD HH:MM`.
 fn when(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
@@ -52,7 +48,7 @@ fn when(ms: i64) -> String {
 
 /// Runs `kefu token …`.
 pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
-    with_db(url, async |db| {
+    with_gate(url, async |gate| {
         match c {
             TokenCommand::Add {
                 user,
@@ -60,57 +56,14 @@ pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
                 role,
                 stores,
             } => {
-                let owner = find_user(db, user).await?;
-                if owner.disabled {
-                    return Err(refusal(
-                        format!("用户 '{user}' 已停用"),
-                        format!("user '{user}' is disabled"),
-                    ));
-                }
-                let role = role.unwrap_or(owner.role);
-                if rank(role) < rank(owner.role) {
-                    return Err(refusal(
-                        format!(
-                            "令牌的角色不能高于其所有者：{user} 是 {}（{}），不能创建 {}（{}）令牌",
-                            owner.role.zh(),
-                            owner.role,
-                            role.zh(),
-                            role
-                        ),
-                        format!(
-                            "a token's role may not exceed its owner's: {user} is {}, so no {role} token",
-                            owner.role
-                        ),
-                    ));
-                }
-                let mut stores: Vec<String> = stores
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                stores.sort();
-                stores.dedup();
-                if owner.role == Role::Client
-                    && let Some(s) = stores.iter().find(|s| !owner.client_stores.contains(s))
-                {
-                    return Err(refusal(
-                        format!("店铺 {s} 不属于 {user} 的甲方"),
-                        format!("store {s} is not one of the stores of {user}'s client"),
-                    ));
-                }
-                let secret = kefu_access::secret::generate("kefu_").map_err(anyhow::Error::msg)?;
-                let id = db
-                    .create_token(&ApiToken {
-                        id: 0,
-                        name: name.clone(),
-                        token_hash: kefu_access::secret::digest(&secret),
-                        user_id: owner.id,
-                        role,
-                        stores: stores.clone(),
-                        created_ms: now_ms(),
-                        revoked_ms: None,
-                    })
-                    .await?;
+                let request = TokenRequest {
+                    owner: user.clone(),
+                    name: name.clone(),
+                    role: *role,
+                    stores: stores.clone(),
+                };
+                let (token, secret) = gate.create_token(&request).await?;
+                let (id, role, stores) = (token.id, token.role, token.stores);
                 println!(
                     "{} {id} ({name}, {}, {}: {})",
                     tr("已创建令牌", "created token"),
@@ -122,10 +75,13 @@ pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
                         stores.join(",")
                     }
                 );
-                println!("{}: {secret}", tr("令牌（只显示这一次）", "token (shown only this once)"));
+                println!(
+                    "{}: {secret}",
+                    tr("令牌（只显示这一次）", "token (shown only this once)")
+                );
             }
             TokenCommand::List => {
-                let users = db.users().await?;
+                let users = gate.users().await?;
                 let owner = |id: i64| {
                     users
                         .iter()
@@ -143,7 +99,7 @@ pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
                 ]
                 .map(str::to_string)
                 .to_vec();
-                let rows: Vec<Vec<String>> = db
+                let rows: Vec<Vec<String>> = gate
                     .tokens()
                     .await?
                     .into_iter()
@@ -166,12 +122,13 @@ pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
                 print!("{}", crate::output::text_table(&header, &rows));
             }
             TokenCommand::Revoke { id } => {
-                let Some(t) = db.tokens().await?.into_iter().find(|t| t.id == *id) else {
-                    return Err(refusal(
+                let t = gate.revoke_token(*id).await.map_err(|e| match e {
+                    kefu_app::Error::NotFound => refusal(
                         format!("没有编号为 {id} 的令牌"),
                         format!("no token with id {id}"),
-                    ));
-                };
+                    ),
+                    e => e.into(),
+                })?;
                 match t.revoked_ms {
                     Some(ms) => println!(
                         "{}",
@@ -180,10 +137,7 @@ pub async fn run(url: &str, c: &TokenCommand) -> anyhow::Result<ExitCode> {
                             &format!("token {id} was revoked at {}", when(ms)),
                         )
                     ),
-                    None => {
-                        db.revoke_token(*id, now_ms()).await?;
-                        println!("{} {id} ({})", tr("已撤销令牌", "revoked token"), t.name);
-                    }
+                    None => println!("{} {id} ({})", tr("已撤销令牌", "revoked token"), t.name),
                 }
             }
         }

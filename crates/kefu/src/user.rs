@@ -3,8 +3,9 @@
 use crate::lang::{english, tr};
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
-use kefu_db::Database;
-use kefu_db::accounts::{NewUser, User};
+use kefu_app::Gate;
+use kefu_app::accounts::UserRequest;
+use kefu_db::accounts::User;
 use kefu_domain::Role;
 use std::process::ExitCode;
 
@@ -61,69 +62,28 @@ pub fn refusal(zh: String, en: String) -> anyhow::Error {
     anyhow!("{}", if english() { en } else { zh })
 }
 
-/// Opens the database, runs `f` on it and closes it, also after an error.
-pub async fn with_db<F>(url: &str, f: F) -> anyhow::Result<ExitCode>
-where
-    F: AsyncFnOnce(&dyn Database) -> anyhow::Result<()>,
-{
-    let db = crate::db::open(url).await?;
-    let result = f(&*db).await;
-    db.close().await?;
-    result.map(|()| ExitCode::SUCCESS)
-}
-
-/// The user of this login name, or an error naming it.
-pub async fn find_user(db: &dyn Database, username: &str) -> anyhow::Result<User> {
-    db.user_by_name(username).await?.ok_or_else(|| {
-        refusal(
-            format!("没有用户 '{username}'"),
-            format!("no user named '{username}'"),
-        )
-    })
-}
-
 /// A role's name in the interface language.
 pub fn role_name(r: Role) -> &'static str {
     if english() { r.as_str() } else { r.zh() }
 }
 
-/// The password from standard input, or a generated one (also returned
-/// for printing), with its argon2 hash.
-fn password(from_stdin: bool) -> anyhow::Result<(String, Option<String>)> {
-    let (plain, generated) = if from_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context(tr("无法读取标准输入", "cannot read standard input"))?;
-        (line.trim_end_matches(['\r', '\n']).to_string(), false)
-    } else {
-        (
-            kefu_access::password::generate().map_err(anyhow::Error::msg)?,
-            true,
-        )
-    };
-    let min = kefu_access::password::MIN_LENGTH;
-    if plain.chars().count() < min {
-        return Err(refusal(
-            format!("密码太短：至少 {min} 个字符"),
-            format!("the password is too short: at least {min} characters"),
-        ));
+/// The password from the first line of standard input, or `None` to have
+/// one generated.
+fn password(from_stdin: bool) -> anyhow::Result<Option<String>> {
+    if !from_stdin {
+        return Ok(None);
     }
-    let hash = kefu_access::password::hash(&plain).map_err(anyhow::Error::msg)?;
-    Ok((hash, generated.then_some(plain)))
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context(tr("无法读取标准输入", "cannot read standard input"))?;
+    Ok(Some(line.trim_end_matches(['\r', '\n']).to_string()))
 }
 
 fn print_generated(plain: Option<String>, zh: &str, en: &str) {
     if let Some(p) = plain {
         println!("{}: {p}", tr(zh, en));
     }
-}
-
-/// Why a role's user cannot be created with these options, if it cannot
-/// (the rule of `kefu_access::scope::standing_problem`, shared with the web
-/// pages).
-fn role_problem(role: Role, client: bool, team: bool, agents: bool) -> Option<(String, String)> {
-    kefu_access::scope::standing_problem(role, client, team, agents)
 }
 
 /// What a user sees, in a few words.
@@ -159,10 +119,10 @@ fn scope_text(u: &User) -> String {
 
 /// Runs `kefu user …`.
 pub async fn run(url: &str, c: &UserCommand) -> anyhow::Result<ExitCode> {
-    with_db(url, async |db| run_on(db, c).await).await
+    crate::db::with_gate(url, async |gate| run_on(gate, c).await).await
 }
 
-async fn run_on(db: &dyn Database, c: &UserCommand) -> anyhow::Result<()> {
+async fn run_on(gate: &Gate, c: &UserCommand) -> anyhow::Result<()> {
     match c {
         UserCommand::Add {
             username,
@@ -173,44 +133,16 @@ async fn run_on(db: &dyn Database, c: &UserCommand) -> anyhow::Result<()> {
             agents,
             password_stdin,
         } => {
-            if let Some((zh, en)) =
-                role_problem(*role, client.is_some(), team.is_some(), !agents.is_empty())
-            {
-                return Err(refusal(zh, en));
-            }
-            if db.user_by_name(username).await?.is_some() {
-                return Err(refusal(
-                    format!("用户 '{username}' 已存在"),
-                    format!("user '{username}' exists"),
-                ));
-            }
-            if let Some(c) = client
-                && !db.clients().await?.iter().any(|x| x.name == c.trim())
-            {
-                return Err(refusal(
-                    format!("没有名为 '{c}' 的甲方：先用 kefu client set 创建"),
-                    format!("no client named '{c}': create it with kefu client set"),
-                ));
-            }
-            if let Some(t) = team
-                && !db.teams().await?.iter().any(|x| x.name == t.trim())
-            {
-                return Err(refusal(
-                    format!("没有名为 '{t}' 的组：先用 kefu team set 创建"),
-                    format!("no team named '{t}': create it with kefu team set"),
-                ));
-            }
-            let (hash, generated) = password(*password_stdin)?;
-            db.create_user(&NewUser {
+            let request = UserRequest {
                 username: username.clone(),
                 display_name: name.clone().unwrap_or_default(),
-                role: *role,
-                password_hash: hash,
+                role: Some(*role),
+                password: password(*password_stdin)?,
                 client: client.clone(),
                 team: team.clone(),
                 agent_accounts: agents.clone(),
-            })
-            .await?;
+            };
+            let (_, generated) = gate.create_user(&request).await?;
             println!(
                 "{} {username} ({})",
                 tr("已创建用户", "created user"),
@@ -223,7 +155,7 @@ async fn run_on(db: &dyn Database, c: &UserCommand) -> anyhow::Result<()> {
             );
         }
         UserCommand::List => {
-            let users = db.users().await?;
+            let users = gate.users().await?;
             let header: Vec<String> = [
                 tr("用户名", "username"),
                 tr("名称", "name"),
@@ -256,9 +188,10 @@ async fn run_on(db: &dyn Database, c: &UserCommand) -> anyhow::Result<()> {
             username,
             password_stdin,
         } => {
-            let user = find_user(db, username).await?;
-            let (hash, generated) = password(*password_stdin)?;
-            db.set_password(user.id, &hash).await?;
+            let user = gate.user_named(username).await?;
+            let generated = gate
+                .set_password(user.id, password(*password_stdin)?)
+                .await?;
             println!(
                 "{}",
                 tr(
@@ -274,8 +207,8 @@ async fn run_on(db: &dyn Database, c: &UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { username } | UserCommand::Enable { username } => {
             let disable = matches!(c, UserCommand::Disable { .. });
-            let user = find_user(db, username).await?;
-            db.set_disabled(user.id, disable).await?;
+            let user = gate.user_named(username).await?;
+            gate.set_disabled(user.id, disable).await?;
             let (zh, en) = if disable {
                 (
                     format!("已停用 {username}，其登录会话已全部结束"),

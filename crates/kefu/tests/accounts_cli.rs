@@ -65,22 +65,7 @@ fn value_after(out: &str, label: &str) -> String {
 }
 
 fn open(db: &str) -> Box<dyn Database> {
-    RUNTIME.block_on(async {
-        let d: Box<dyn Database> = if db.starts_with("postgres") {
-            Box::new(
-                kefu_db_postgres::PostgresRepository::connect(db)
-                    .await
-                    .expect("open"),
-            )
-        } else {
-            Box::new(
-                kefu_db_sqlite::SqliteRepository::connect(db)
-                    .await
-                    .expect("open"),
-            )
-        };
-        d
-    })
+    RUNTIME.block_on(common::open_db(db))
 }
 
 /// One runtime for the whole test binary: a database opened in it keeps

@@ -5,17 +5,14 @@
 use super::render;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::gate::Gate;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::view::{Chrome, role_label};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kefu_access::scope::rank;
-use kefu_access::{password, secret};
-use kefu_db::accounts::{ApiToken, NewUser};
+use kefu_app::accounts::{TokenRequest, UserRequest};
 use kefu_domain::Role;
 use serde::Deserialize;
 
@@ -57,10 +54,9 @@ async fn users_page(
     errors: Vec<String>,
     secret: Option<(String, String)>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(state, viewer.scope.clone());
-    let accounts = gate.accounts()?;
+    let gate = viewer.gate(state);
     let l = viewer.lang;
-    let all = accounts.users().await?;
+    let all = gate.users().await?;
     let name_of = |id: i64| {
         all.iter()
             .find(|u| u.id == id)
@@ -92,7 +88,7 @@ async fn users_page(
             disabled: u.disabled,
         })
         .collect();
-    let tokens = accounts
+    let tokens = gate
         .tokens()
         .await?
         .into_iter()
@@ -119,18 +115,8 @@ async fn users_page(
             .iter()
             .map(|r| (r.as_str(), role_label(*r, l)))
             .collect(),
-        clients: accounts
-            .clients()
-            .await?
-            .into_iter()
-            .map(|c| c.name)
-            .collect(),
-        teams: accounts
-            .teams()
-            .await?
-            .into_iter()
-            .map(|t| t.name)
-            .collect(),
+        clients: gate.clients().await?.into_iter().map(|c| c.name).collect(),
+        teams: gate.teams().await?.into_iter().map(|t| t.name).collect(),
         errors,
         secret_label,
         secret_value,
@@ -159,7 +145,7 @@ pub struct ExportQuery {
 
 /// The users as a table (for exports).
 async fn users_table(state: &AppState, viewer: &Viewer) -> Result<Table, AppError> {
-    let gate = Gate::new(state, viewer.scope.clone());
+    let gate = viewer.gate(state);
     let l = viewer.lang;
     let heads = [
         ("用户名", "User name", false),
@@ -171,7 +157,6 @@ async fn users_table(state: &AppState, viewer: &Viewer) -> Result<Table, AppErro
         ("状态", "Status", false),
     ];
     let rows = gate
-        .accounts()?
         .users()
         .await?
         .into_iter()
@@ -220,87 +205,64 @@ fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds a user; a generated password is shown once.
+/// Adds a user; a generated password is shown once. The rules are the
+/// service layer's, as for `kefu user add`.
 pub async fn add_user(
     State(state): State<AppState>,
     viewer: Viewer,
     axum::Form(f): axum::Form<AddUser>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(f.csrf.as_deref())?;
-    let gate = Gate::new(&state, viewer.scope.clone());
-    let accounts = gate.accounts()?;
+    let gate = viewer.gate(&state);
     let l = viewer.lang;
-    let mut errors = Vec::new();
-    let role: Option<Role> = match f.role.parse() {
+    let role = match f.role.parse::<Role>() {
         Ok(r) => Some(r),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
+        Err(_) if f.role.trim().is_empty() => None,
+        Err(e) => return users_page(&state, &viewer, vec![e], None).await,
     };
-    let agents = list(&f.agents);
-    let username = f.username.trim().to_string();
-    if username.is_empty() {
-        errors.push(l.t("用户名不能为空", "the user name is empty").into());
-    }
-    if let Some(role) = role
-        && let Some((zh, en)) = kefu_access::scope::standing_problem(
-            role,
-            !f.client.trim().is_empty(),
-            !f.team.trim().is_empty(),
-            !agents.is_empty(),
-        )
-    {
-        errors.push(l.t(&zh, &en).to_string());
-    }
-    let generated = f.password.is_empty();
-    let pw = if generated {
-        password::generate().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?
-    } else {
-        f.password.clone()
+    let request = UserRequest {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role,
+        password: Some(f.password.clone()).filter(|p| !p.is_empty()),
+        client: Some(f.client.clone()),
+        team: Some(f.team.clone()),
+        agent_accounts: list(&f.agents),
     };
-    let hash = match password::hash(&pw) {
-        Ok(h) => h,
-        Err(e) => {
-            errors.push(e);
-            String::new()
+    match gate.create_user(&request).await {
+        Ok((_, generated)) => {
+            let username = request.username.trim();
+            let shown = generated.map(|pw| {
+                (
+                    format!(
+                        "{} {username}",
+                        l.t(
+                            "新用户的密码（只显示这一次）：",
+                            "Password of the new user (shown once):"
+                        )
+                    ),
+                    pw,
+                )
+            });
+            users_page(&state, &viewer, Vec::new(), shown).await
         }
-    };
-    if let (true, Some(role)) = (errors.is_empty(), role) {
-        let user = NewUser {
-            display_name: if f.display_name.trim().is_empty() {
-                username.clone()
-            } else {
-                f.display_name.trim().to_string()
-            },
-            username: username.clone(),
-            role,
-            password_hash: hash,
-            client: Some(f.client.trim().to_string()).filter(|s| !s.is_empty()),
-            team: Some(f.team.trim().to_string()).filter(|s| !s.is_empty()),
-            agent_accounts: agents,
-        };
-        match accounts.create_user(&user).await {
-            Ok(_) => {
-                tracing::info!(target: "kefu::audit", by = %viewer.user.username, user = %username, role = %role, "user added");
-                let shown = generated.then(|| {
-                    (
-                        format!(
-                            "{} {username}",
-                            l.t(
-                                "新用户的密码（只显示这一次）：",
-                                "Password of the new user (shown once):"
-                            )
-                        ),
-                        pw,
-                    )
-                });
-                return users_page(&state, &viewer, Vec::new(), shown).await;
-            }
-            Err(e) => errors.push(format!("{e:#}")),
-        }
+        Err(e) => refused(&state, &viewer, e).await,
     }
-    users_page(&state, &viewer, errors, None).await
+}
+
+/// The users page again with the reason a change was refused (bad input,
+/// a clash); other errors answer as errors.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    e: kefu_app::Error,
+) -> Result<Response, AppError> {
+    match e {
+        kefu_app::Error::Invalid { .. } | kefu_app::Error::Conflict { .. } => {
+            users_page(state, viewer, vec![e.text(viewer.lang)], None).await
+        }
+        e => Err(e.into()),
+    }
 }
 
 /// A form with only the CSRF token.
@@ -317,14 +279,7 @@ async fn set_disabled(
     csrf: Option<&str>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(csrf)?;
-    let gate = Gate::new(state, viewer.scope.clone());
-    let accounts = gate.accounts()?;
-    accounts.user(id).await?.ok_or(AppError::NotFound)?;
-    if id == viewer.user.id && disabled {
-        return Err(AppError::BadRequest("you cannot disable yourself".into()));
-    }
-    accounts.set_disabled(id, disabled).await?;
-    tracing::info!(target: "kefu::audit", by = %viewer.user.username, user_id = id, disabled, "user disabled/enabled");
+    viewer.gate(state).set_disabled(id, disabled).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -357,13 +312,9 @@ pub async fn reset_password(
     axum::Form(f): axum::Form<Plain>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(f.csrf.as_deref())?;
-    let gate = Gate::new(&state, viewer.scope.clone());
-    let accounts = gate.accounts()?;
-    let user = accounts.user(id).await?.ok_or(AppError::NotFound)?;
-    let pw = password::generate().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let hash = password::hash(&pw).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    accounts.set_password(id, &hash).await?;
-    tracing::info!(target: "kefu::audit", by = %viewer.user.username, user = %user.username, "password reset");
+    let gate = viewer.gate(&state);
+    let user = gate.user(id).await?;
+    let pw = gate.set_password(id, None).await?.unwrap_or_default();
     let l = viewer.lang;
     users_page(
         &state,
@@ -393,72 +344,47 @@ pub struct AddToken {
     stores: String,
 }
 
-/// Makes an API token (shown once).
+/// Makes an API token (shown once), by the rules of `kefu token add`.
 pub async fn add_token(
     State(state): State<AppState>,
     viewer: Viewer,
     axum::Form(f): axum::Form<AddToken>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(f.csrf.as_deref())?;
-    let gate = Gate::new(&state, viewer.scope.clone());
-    let accounts = gate.accounts()?;
+    let gate = viewer.gate(&state);
     let l = viewer.lang;
-    let Some(owner) = accounts.user_by_name(f.user.trim()).await? else {
-        return users_page(
-            &state,
-            &viewer,
-            vec![format!(
-                "{}: {}",
-                l.t("没有这个用户", "no such user"),
-                f.user
-            )],
-            None,
-        )
-        .await;
-    };
-    let role = if f.role.trim().is_empty() {
-        owner.role
-    } else {
-        match f.role.parse::<Role>() {
-            Ok(r) => r,
+    let role = match f.role.trim() {
+        "" => None,
+        text => match text.parse::<Role>() {
+            Ok(r) => Some(r),
             Err(e) => return users_page(&state, &viewer, vec![e], None).await,
-        }
+        },
     };
-    if rank(role) < rank(owner.role) {
-        let msg = format!(
-            "a {} token cannot belong to a {} user",
-            role.as_str(),
-            owner.role.as_str()
-        );
-        return users_page(&state, &viewer, vec![msg], None).await;
-    }
-    let value = secret::generate("kefu_").map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let token = ApiToken {
-        id: 0,
-        name: f.name.trim().to_string(),
-        token_hash: secret::digest(&value),
-        user_id: owner.id,
+    let request = TokenRequest {
+        owner: f.user.clone(),
+        name: f.name.clone(),
         role,
         stores: list(&f.stores),
-        created_ms: now_ms(),
-        revoked_ms: None,
     };
-    accounts.create_token(&token).await?;
-    tracing::info!(target: "kefu::audit", by = %viewer.user.username, token = %token.name, "API token made");
-    users_page(
-        &state,
-        &viewer,
-        Vec::new(),
-        Some((
-            format!(
-                "{} {}",
-                l.t("API 令牌（只显示这一次）：", "API token (shown once):"),
-                token.name
-            ),
-            value,
-        )),
-    )
-    .await
+    match gate.create_token(&request).await {
+        Ok((token, value)) => {
+            users_page(
+                &state,
+                &viewer,
+                Vec::new(),
+                Some((
+                    format!(
+                        "{} {}",
+                        l.t("API 令牌（只显示这一次）：", "API token (shown once):"),
+                        token.name
+                    ),
+                    value,
+                )),
+            )
+            .await
+        }
+        Err(e) => refused(&state, &viewer, e).await,
+    }
 }
 
 /// Revokes a token.
@@ -469,8 +395,6 @@ pub async fn revoke_token(
     axum::Form(f): axum::Form<Plain>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(f.csrf.as_deref())?;
-    let gate = Gate::new(&state, viewer.scope.clone());
-    gate.accounts()?.revoke_token(id, now_ms()).await?;
-    tracing::info!(target: "kefu::audit", by = %viewer.user.username, token_id = id, "API token revoked");
+    viewer.gate(&state).revoke_token(id).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -6,7 +6,6 @@ use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::charts::{Series, heatmap, trend};
 use crate::error::AppError;
-use crate::gate::Gate;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{KpiTableSpec, Table, kpi_table};
@@ -14,6 +13,7 @@ use crate::view::{Card, Chrome, Period, PeriodQuery, cards, label, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use kefu_app::Gate;
 use kefu_domain::time::format_day;
 use kefu_kpi::aggregate::AgentKey;
 use kefu_kpi::report::{Figure, Row, rows};
@@ -228,7 +228,7 @@ pub async fn overview(
     viewer: Viewer,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let p = period(&gate, &q, None).await?;
     let link = |r: &Row| {
         r.key
@@ -272,7 +272,7 @@ pub async fn store(
     Path(code): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     gate.store(&code).await?;
     let p = period(&gate, &q, Some(&code)).await?;
     let enc = url_encode(&code);
@@ -336,7 +336,7 @@ pub async fn agent(
     Path((code, agent)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     gate.agent(&code, &agent).await?;
     let p = period(&gate, &q, Some(&code)).await?;
     let link = |_: &Row| None;

@@ -5,7 +5,6 @@
 use super::render;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::gate::Gate;
 use crate::ingest::{Outcome, Problem, Upload, read_files, store};
 use crate::state::AppState;
 use crate::view::Chrome;
@@ -41,7 +40,7 @@ fn blank(viewer: &Viewer, kind: &str) -> ImportPage {
 
 /// The upload form.
 pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
-    Gate::new(&state, viewer.scope.clone()).require(Action::Import)?;
+    viewer.gate(&state).require(Action::Import)?;
     Ok(render(&blank(&viewer, "messages"))?.into_response())
 }
 
@@ -51,7 +50,7 @@ pub async fn upload(
     viewer: Viewer,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     gate.require(Action::Import)?;
     let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.into()))?;
     let (mut csrf, mut kind, mut files) = (None, String::from("messages"), Vec::new());

@@ -6,7 +6,6 @@
 use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
-use crate::gate::Gate;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
@@ -14,6 +13,7 @@ use crate::view::{Chrome, PeriodQuery, money, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use kefu_app::Gate;
 use kefu_db::sessions::{SessionQuery, SessionRow, Transcript};
 use kefu_domain::Fen;
 use kefu_kpi::{RoundOutcome, SessionKind};
@@ -214,7 +214,7 @@ pub async fn list(
     viewer: Viewer,
     Query(f): Query<SessionFilters>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let l = viewer.lang;
     let (store, p, rows) = filtered(&gate, &f).await?;
     let name = format!("sessions-{store}-{}-{}", p.from_text(), p.to_text());
@@ -457,7 +457,7 @@ pub async fn transcript(
     Query(q): Query<TranscriptQuery>,
 ) -> Result<Response, AppError> {
     let conv: i64 = conv.parse().map_err(|_| AppError::NotFound)?;
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let t = gate.conversation(&store, conv).await?;
     let l = viewer.lang;
     if let Some(f) = q.format.as_deref() {

@@ -5,7 +5,6 @@
 use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
-use crate::gate::Gate;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::view::Chrome;
@@ -71,7 +70,7 @@ pub async fn page(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let settings = gate.store(&code).await?;
     gate.require(Action::EditSettings)?;
     let saved = viewer.path.contains("saved=1");
@@ -97,7 +96,7 @@ pub async fn save(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(form.get("csrf").map(String::as_str))?;
-    let gate = Gate::new(&state, viewer.scope.clone());
+    let gate = viewer.gate(&state);
     let mut settings = gate.store(&code).await?;
     gate.require(Action::EditSettings)?;
     let mut errors = Vec::new();

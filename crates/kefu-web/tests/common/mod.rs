@@ -95,7 +95,8 @@ impl App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(kefu_web::serve(listener, db.clone(), config, async {
+        let service = kefu_app::App::new(db.clone());
+        let task = tokio::spawn(kefu_web::serve(listener, service, config, async {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder()

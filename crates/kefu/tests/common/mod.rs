@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -44,6 +46,31 @@ pub fn import_dir(db: &str, dir: &Path) {
         let file = dir.join(format!("{kind}.csv"));
         ok(&["--db", db, "import", kind, file.to_str().unwrap()]);
     }
+}
+
+/// Opens the database of a `--db` URL as the tests read it back.
+pub async fn open_db(db: &str) -> Box<dyn kefu_db::Database> {
+    if db.starts_with("postgres") {
+        Box::new(
+            kefu_db_postgres::PostgresRepository::connect(db)
+                .await
+                .expect("open"),
+        )
+    } else {
+        Box::new(
+            kefu_db_sqlite::SqliteRepository::connect(db)
+                .await
+                .expect("open"),
+        )
+    }
+}
+
+/// The API token printed by `kefu token add`.
+pub fn token_in(out: &str) -> String {
+    out.lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("kefu_")))
+        .expect("the token")
+        .to_string()
 }
 
 /// Parses JSON output.
