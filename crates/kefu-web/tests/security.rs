@@ -1,5 +1,6 @@
 //! Security on the real server, on SQLite and PostgreSQL: CSRF, cookie
-//! flags, the login rate limit, sessions that end, escaping of chat text.
+//! flags, the login rate limit, sessions that end, escaping of chat text,
+//! exports that a spreadsheet cannot run, and the security headers.
 
 mod common;
 
@@ -244,7 +245,92 @@ async fn chat_text_is_escaped(backend: Backend) {
     app.stop().await;
 }
 
+/// A buyer id that Excel would run as a command, and a chat message that
+/// it would turn into a live link.
+const CMD_BUYER: &str = "=cmd|' /C calc'!A0";
+/// See [`CMD_BUYER`].
+const LINK_MESSAGE: &str = "=HYPERLINK(\"http://evil.example\",\"点我\")";
+
+/// The rows of a CSV export (after its BOM).
+fn csv_rows(r: &Reply) -> Vec<Vec<String>> {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&r.bytes[3..])
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// One file of an XLSX export, as text.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    std::io::read_to_string(zip.by_name(name).unwrap()).unwrap()
+}
+
+/// Buyer text imported through the API comes out of the sessions and
+/// transcript CSV exports neutralised (a `'` in front), numbers as they
+/// were; the XLSX transcript has it as a text cell, no formula.
+async fn exports_are_not_formulas(backend: Backend) {
+    let app = App::start(backend).await;
+    let s = app.login("manager").await;
+    let batch = serde_json::json!([
+        {"store": "pdd-9", "message_id": "x1", "buyer": CMD_BUYER, "sender": "buyer",
+         "sent_at": "2026-11-07 10:00:00", "content": LINK_MESSAGE},
+        {"store": "pdd-9", "message_id": "x2", "buyer": CMD_BUYER, "sender": "agent",
+         "agent": "pdd-9:小王", "sent_at": "2026-11-07 10:00:30", "content": "-1 元优惠"},
+    ]);
+    let r = app
+        .http
+        .post(format!("{}/api/v1/messages", app.base))
+        .header("cookie", s.cookie_header())
+        .header("x-csrf-token", &s.csrf)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    let r = Reply::of(r).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let rows = csv_rows(&app.get("/sessions?store=pdd-9&format=csv", Some(&s)).await);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][1], "买家");
+    assert_eq!(rows[1][1], format!("'{CMD_BUYER}"), "{rows:?}");
+    assert_eq!(rows[1][7], "30", "a number stays a number: {rows:?}");
+
+    let conv = app.conv("pdd-9", CMD_BUYER).await;
+    let path = format!("/stores/pdd-9/conversations/{conv}");
+    let rows = csv_rows(&app.get(&format!("{path}?format=csv"), Some(&s)).await);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][5], "内容");
+    assert_eq!(rows[1][5], format!("'{LINK_MESSAGE}"), "{rows:?}");
+    assert_eq!(rows[2][5], "'-1 元优惠", "{rows:?}");
+    assert_eq!(rows[2][6], "30", "{rows:?}");
+    assert_eq!(rows[1][0], "1", "{rows:?}");
+
+    // XLSX has typed cells: the message is a text cell (a shared string),
+    // kept as it was, and the sheet has no formula.
+    let r = app.get(&format!("{path}?format=xlsx"), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let sheet = xlsx_part(&r.bytes, "xl/worksheets/sheet1.xml");
+    let strings = xlsx_part(&r.bytes, "xl/sharedStrings.xml");
+    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "{sheet}");
+    assert!(sheet.contains(r#"<c r="F2" s="#) || sheet.contains(r#"<c r="F2" t="s""#));
+    let f2 = sheet.split(r#"<c r="F2""#).nth(1).unwrap();
+    assert!(
+        f2.split('>').next().unwrap().contains(r#"t="s""#),
+        "{sheet}"
+    );
+    assert!(
+        strings.contains("=HYPERLINK(") && strings.contains("http://evil.example"),
+        "{strings}"
+    );
+    app.stop().await;
+}
+
 on_both!(
+    exports_are_not_formulas,
     csrf_is_required,
     cookie_flags,
     login_rate_limit,
