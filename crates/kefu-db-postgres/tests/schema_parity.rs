@@ -209,18 +209,11 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
     sqlite.close().await.unwrap();
 
     let db = format!("kefu_test_schema_parity_{}", std::process::id());
-    let mut admin = common::admin().await;
-    let reset = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-    sqlx::query(&reset).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{db}", common::server());
+    let url = common::fresh_database(&db).await;
     let pg = PostgresRepository::connect(&url).await.unwrap();
     let post = postgres_schema(&url).await;
     pg.close().await;
-    sqlx::query(&reset).execute(&mut admin).await.unwrap();
+    common::drop_database(&db).await;
 
     assert!(
         lite.tables.contains_key("messages") && lite.indexes.contains_key("messages_conv"),
