@@ -28,16 +28,8 @@ async fn has_conv_index(db: &str) -> bool {
 #[tokio::test]
 async fn first_imports_keep_the_conversation_index() {
     let db = format!("kefu_test_schema_after_import_{}", std::process::id());
-    let mut admin = common::admin().await;
-    let reset = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-    sqlx::query(&reset).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let repo = PostgresRepository::connect(&format!("{}/{db}", common::server()))
-        .await
-        .unwrap();
+    let url = common::fresh_database(&db).await;
+    let repo = PostgresRepository::connect(&url).await.unwrap();
     let (m, o, r) = sample();
 
     let mut tx = repo.begin_import().await.unwrap();
@@ -49,7 +41,7 @@ async fn first_imports_keep_the_conversation_index() {
     let after_commit = has_conv_index(&db).await;
     let messages = repo.counts().await.unwrap().messages;
     repo.close().await;
-    sqlx::query(&reset).execute(&mut admin).await.unwrap();
+    common::drop_database(&db).await;
 
     assert!(after_rollback, "messages_conv lost by a rolled-back import");
     assert!(after_commit, "messages_conv not built again by the import");

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod openapi;
 pub mod pages;
+pub mod security;
 pub mod state;
 pub mod table;
 pub mod view;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(i18n::with_lang))
         .layer(axum::middleware::from_fn(state::log_requests))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 

@@ -8,6 +8,7 @@ use crate::view::{label, number, show};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use kefu_domain::time::format_day;
+use kefu_export::{Cell as CsvCell, CsvWriter};
 use kefu_kpi::Grouping;
 use kefu_kpi::aggregate::AgentKey;
 use kefu_kpi::report::{Figure, Row, Value};
@@ -116,21 +117,23 @@ impl Table {
         self
     }
 
-    /// The table as CSV, UTF-8 with a BOM so that Excel reads Chinese.
+    /// The table as CSV, UTF-8 with a BOM so that Excel reads Chinese,
+    /// through kefu's one CSV writer: text cells that a spreadsheet would
+    /// read as a formula are neutralised, numbers are written as numbers.
     pub fn to_csv(&self) -> Result<Vec<u8>, AppError> {
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        w.write_record(self.headers.iter().map(|h| h.label.as_str()))
-            .map_err(|e| AppError::Internal(e.into()))?;
+        let io = |e: std::io::Error| AppError::Internal(e.into());
+        let mut w = CsvWriter::with_bom(Vec::new()).map_err(io)?;
+        w.header(self.headers.iter().map(|h| h.label.as_str()))
+            .map_err(io)?;
         for r in &self.rows {
-            w.write_record(r.iter().map(|c| match c.number {
-                Some(n) if c.text != "—" => plain_number(n, &c.text),
-                _ if c.text == "—" => String::new(),
-                _ => c.text.clone(),
+            w.row(r.iter().map(|c| match c.number {
+                _ if c.text == "—" => CsvCell::Empty,
+                Some(n) => CsvCell::number(plain_number(n, &c.text)),
+                None => CsvCell::text(c.text.as_str()),
             }))
-            .map_err(|e| AppError::Internal(e.into()))?;
+            .map_err(io)?;
         }
-        w.into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+        w.finish().map_err(io)
     }
 
     /// The table as an Excel workbook of one sheet.

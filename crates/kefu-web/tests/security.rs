@@ -1,5 +1,6 @@
 //! Security on the real server, on SQLite and PostgreSQL: CSRF, cookie
-//! flags, the login rate limit, sessions that end, escaping of chat text.
+//! flags, the login rate limit, sessions that end, escaping of chat text,
+//! exports that a spreadsheet cannot run, and the security headers.
 
 mod common;
 
@@ -244,7 +245,227 @@ async fn chat_text_is_escaped(backend: Backend) {
     app.stop().await;
 }
 
+/// A buyer id that Excel would run as a command, and a chat message that
+/// it would turn into a live link.
+const CMD_BUYER: &str = "=cmd|' /C calc'!A0";
+/// See [`CMD_BUYER`].
+const LINK_MESSAGE: &str = "=HYPERLINK(\"http://evil.example\",\"点我\")";
+
+/// The rows of a CSV export (after its BOM).
+fn csv_rows(r: &Reply) -> Vec<Vec<String>> {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&r.bytes[3..])
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// One file of an XLSX export, as text.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    std::io::read_to_string(zip.by_name(name).unwrap()).unwrap()
+}
+
+/// Buyer text imported through the API comes out of the sessions and
+/// transcript CSV exports neutralised (a `'` in front), numbers as they
+/// were; the XLSX transcript has it as a text cell, no formula.
+async fn exports_are_not_formulas(backend: Backend) {
+    let app = App::start(backend).await;
+    let s = app.login("manager").await;
+    let batch = serde_json::json!([
+        {"store": "pdd-9", "message_id": "x1", "buyer": CMD_BUYER, "sender": "buyer",
+         "sent_at": "2026-11-07 10:00:00", "content": LINK_MESSAGE},
+        {"store": "pdd-9", "message_id": "x2", "buyer": CMD_BUYER, "sender": "agent",
+         "agent": "pdd-9:小王", "sent_at": "2026-11-07 10:00:30", "content": "-1 元优惠"},
+    ]);
+    let r = app
+        .http
+        .post(format!("{}/api/v1/messages", app.base))
+        .header("cookie", s.cookie_header())
+        .header("x-csrf-token", &s.csrf)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    let r = Reply::of(r).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let rows = csv_rows(&app.get("/sessions?store=pdd-9&format=csv", Some(&s)).await);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][1], "买家");
+    assert_eq!(rows[1][1], format!("'{CMD_BUYER}"), "{rows:?}");
+    assert_eq!(rows[1][7], "30", "a number stays a number: {rows:?}");
+
+    let conv = app.conv("pdd-9", CMD_BUYER).await;
+    let path = format!("/stores/pdd-9/conversations/{conv}");
+    let rows = csv_rows(&app.get(&format!("{path}?format=csv"), Some(&s)).await);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][5], "内容");
+    assert_eq!(rows[1][5], format!("'{LINK_MESSAGE}"), "{rows:?}");
+    assert_eq!(rows[2][5], "'-1 元优惠", "{rows:?}");
+    assert_eq!(rows[2][6], "30", "{rows:?}");
+    assert_eq!(rows[1][0], "1", "{rows:?}");
+
+    // XLSX has typed cells: the message is a text cell (a shared string),
+    // kept as it was, and the sheet has no formula.
+    let r = app.get(&format!("{path}?format=xlsx"), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let sheet = xlsx_part(&r.bytes, "xl/worksheets/sheet1.xml");
+    let strings = xlsx_part(&r.bytes, "xl/sharedStrings.xml");
+    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "{sheet}");
+    assert!(sheet.contains(r#"<c r="F2" s="#) || sheet.contains(r#"<c r="F2" t="s""#));
+    let f2 = sheet.split(r#"<c r="F2""#).nth(1).unwrap();
+    assert!(
+        f2.split('>').next().unwrap().contains(r#"t="s""#),
+        "{sheet}"
+    );
+    assert!(
+        strings.contains("=HYPERLINK(") && strings.contains("http://evil.example"),
+        "{strings}"
+    );
+    app.stop().await;
+}
+
+/// The tags of an HTML page whose attributes run script or set style
+/// inline (`on…=`, `style=`), or inline `<script>` elements: none may be,
+/// the Content-Security-Policy would block them.
+fn inline_code(html: &str) -> Vec<String> {
+    html.split('<')
+        .skip(1)
+        .filter_map(|t| t.split('>').next())
+        .filter(|tag| {
+            let lower = tag.to_ascii_lowercase();
+            let inline_script = lower.starts_with("script") && !lower.contains(" src=");
+            let attribute = lower.split_whitespace().skip(1).any(|a| {
+                a.starts_with("style=")
+                    || (a.starts_with("on") && a.contains('=') && !a.starts_with("on="))
+            });
+            inline_script || attribute
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Asserts the headers every answer carries.
+fn assert_secure(what: &str, r: &Reply) {
+    let h = |name: &str| {
+        r.headers
+            .get(name)
+            .unwrap_or_else(|| panic!("{what}: no {name}"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let csp = h("content-security-policy");
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{what}: {part} not in {csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{what}: {csp}");
+    assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(h("x-frame-options"), "DENY", "{what}");
+    assert_eq!(h("referrer-policy"), "same-origin", "{what}");
+}
+
+/// Every answer carries the security headers; pages, API answers, exports
+/// and errors are not kept by caches, the assets are; no page has inline
+/// script or style for the policy to block.
+async fn security_headers(backend: Backend) {
+    // The scan finds what it looks for, and not chat text shown as text.
+    let found = inline_code(
+        r#"<p style="color:red">a</p><img src=x onerror=alert(1)><script>x()</script><script src="/a.js"></script><rect fill="red"/>&lt;b onclick=x&gt;"#,
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    let app = App::start(backend).await;
+    let s = app.login("manager").await;
+    let admin = app.login("admin").await;
+    let conv = app.conv(STORE_A, "buyer_a1").await;
+    let transcript = format!("/stores/{STORE_A}/conversations/{conv}");
+    let store = format!("/stores/{STORE_A}");
+    let agent = format!("{store}/agents/{}", AGENT_MEI.replace(':', "%3A"));
+    let pages = [
+        ("/".to_string(), Some(&s)),
+        ("/?lang=en".to_string(), Some(&s)),
+        (store.clone(), Some(&s)),
+        (agent.clone(), Some(&s)),
+        ("/sessions".to_string(), Some(&s)),
+        (transcript.clone(), Some(&s)),
+        ("/import".to_string(), Some(&s)),
+        (format!("{store}/settings"), Some(&s)),
+        ("/admin/users".to_string(), Some(&admin)),
+        ("/login".to_string(), None),
+    ];
+    for (path, who) in &pages {
+        let r = app.get(path, *who).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert_secure(path, &r);
+        assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+        assert_eq!(inline_code(&r.body), Vec::<String>::new(), "{path}");
+        if who.is_some() {
+            assert!(r.body.contains("<script src=\"/assets/app.js\""), "{path}");
+        }
+    }
+    let svg = app.get("/", Some(&s)).await.body;
+    assert!(svg.contains("<svg"), "the overview draws its charts inline");
+    let others = [
+        (format!("{transcript}?format=csv"), Some(&s), StatusCode::OK),
+        (
+            format!("{transcript}?format=xlsx"),
+            Some(&s),
+            StatusCode::OK,
+        ),
+        ("/?format=csv".to_string(), Some(&s), StatusCode::OK),
+        (format!("{store}?format=xlsx"), Some(&s), StatusCode::OK),
+        ("/sessions?format=csv".to_string(), Some(&s), StatusCode::OK),
+        (
+            "/admin/users?format=csv".to_string(),
+            Some(&admin),
+            StatusCode::OK,
+        ),
+        ("/api/v1/kpi".to_string(), Some(&s), StatusCode::OK),
+        ("/api/v1/stores".to_string(), Some(&s), StatusCode::OK),
+        (format!("/api/v1{transcript}"), Some(&s), StatusCode::OK),
+        ("/api/v1/openapi.json".to_string(), None, StatusCode::OK),
+        ("/api/v1/kpi".to_string(), None, StatusCode::UNAUTHORIZED),
+        ("/".to_string(), None, StatusCode::SEE_OTHER),
+        ("/no-such-page".to_string(), Some(&s), StatusCode::NOT_FOUND),
+        (
+            format!("/stores/{STORE_B}x"),
+            Some(&s),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/healthz".to_string(), None, StatusCode::OK),
+    ];
+    for (path, who, status) in &others {
+        let r = app.get(path, *who).await;
+        assert_eq!(r.status, *status, "{path}: {}", r.body);
+        assert_secure(path, &r);
+        assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+    }
+    // A form's answer too (a refused one here).
+    let r = app.post_form(&format!("{store}/settings"), &s, &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_secure("a refused form", &r);
+    assert_eq!(r.headers["cache-control"], "no-store");
+    for path in ["/assets/app.css", "/assets/app.js"] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_secure(path, &r);
+        assert_eq!(r.headers["cache-control"], "public, max-age=3600", "{path}");
+    }
+    app.stop().await;
+}
+
 on_both!(
+    security_headers,
+    exports_are_not_formulas,
     csrf_is_required,
     cookie_flags,
     login_rate_limit,

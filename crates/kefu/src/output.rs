@@ -2,6 +2,7 @@
 
 use crate::lang::{english, tr};
 use anyhow::{Context, bail};
+use kefu_export::{Cell as CsvCell, CsvWriter};
 use kefu_kpi::Grouping;
 use kefu_kpi::report::{Figure, Row, Value, rows};
 use kefu_kpi::{GroupKey, Totals};
@@ -92,28 +93,31 @@ pub fn write_groups(
             w.write_all(b"\n]\n")?;
         }
         Format::Csv => {
-            if out.is_some() {
-                w.write_all("\u{feff}".as_bytes())?; // so Excel reads UTF-8
-            }
-            let mut c = csv::Writer::from_writer(&mut w);
+            // Through kefu's one CSV writer: keys (store, agent, date) are
+            // text and neutralised against formula injection, figures are
+            // numbers. A BOM in a file, so that Excel reads UTF-8.
+            let mut c = if out.is_some() {
+                CsvWriter::with_bom(&mut w)?
+            } else {
+                CsvWriter::new(&mut w)
+            };
             let mut header: Vec<&str> = g.keys();
             header.extend(Figure::ALL.iter().map(|f| f.name()));
-            c.write_record(&header)?;
+            c.header(&header)?;
             for (key, totals) in groups {
                 let r = Row::new(key, &totals);
-                let mut rec: Vec<String> = r
-                    .key_texts(g)
-                    .into_iter()
-                    .map(|(_, t)| t.unwrap_or_default())
-                    .collect();
-                rec.extend(Figure::ALL.iter().map(|f| match r.get(*f) {
-                    Some(Value::Number(Some(x))) => x.to_string(),
-                    Some(v) => v.to_text(),
-                    None => String::new(),
-                }));
-                c.write_record(&rec)?;
+                let keys = r.key_texts(g).into_iter().map(|(_, t)| match t {
+                    Some(t) => CsvCell::text(t),
+                    None => CsvCell::Empty,
+                });
+                let figures = Figure::ALL.iter().map(|f| match r.get(*f) {
+                    Some(Value::Number(Some(x))) => CsvCell::number(x.to_string()),
+                    Some(Value::Number(None) | Value::Money(None)) | None => CsvCell::Empty,
+                    Some(v) => CsvCell::number(v.to_text()),
+                });
+                c.row(keys.chain(figures))?;
             }
-            c.flush()?;
+            c.finish()?;
         }
         _ => {
             let rows = rows(groups);

@@ -17,6 +17,25 @@ pub async fn admin() -> sqlx::PgConnection {
         .expect("PostgreSQL at KEFU_TEST_POSTGRES")
 }
 
+/// Creates the database `db` anew (dropping one an earlier run left);
+/// returns its URL.
+pub async fn fresh_database(db: &str) -> String {
+    drop_database(db).await;
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut admin().await)
+        .await
+        .unwrap();
+    format!("{}/{db}", server())
+}
+
+/// Drops the database `db`, if it exists.
+pub async fn drop_database(db: &str) {
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin().await)
+        .await
+        .unwrap();
+}
+
 /// One `#[tokio::test]` per check of `$suite` (a module of `kefu_db`), each
 /// on a new database that it drops afterwards.
 #[macro_export]
@@ -25,15 +44,11 @@ macro_rules! checks {
         #[tokio::test]
         async fn $name() {
             let db = format!("kefu_test_{}_{}", stringify!($name), std::process::id());
-            let mut admin = common::admin().await;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut admin).await.unwrap();
-            let repo = kefu_db_postgres::PostgresRepository::connect(&format!("{}/{db}", common::server()))
-                .await
-                .unwrap();
+            let url = common::fresh_database(&db).await;
+            let repo = kefu_db_postgres::PostgresRepository::connect(&url).await.unwrap();
             let result = kefu_db::$suite::$name(&repo).await;
             repo.close().await;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+            common::drop_database(&db).await;
             result.unwrap();
         }
     )*};
