@@ -4,7 +4,7 @@
 
 use crate::cache::{CacheKey, Groups};
 use crate::{Error, Gate, Result};
-use kefu_db::sessions::{SessionQuery, SessionRow, Transcript};
+use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 use kefu_kpi::{Filter, Grouping};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

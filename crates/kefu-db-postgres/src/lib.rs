@@ -47,7 +47,7 @@ fn copy_field(out: &mut String, value: Option<&str>) {
 
 /// The `COPY` text-format lines of message rows: the columns of
 /// [`COPY_COLUMNS`], preceded by the row's position when `ord` is set.
-fn copy_text(rows: &[kefu_db::conversation::NewMessage<'_>], ord: bool) -> String {
+fn copy_text(rows: &[kefu_kpi::stored::NewMessage<'_>], ord: bool) -> String {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(rows.len() * 160);
     for (i, r) in rows.iter().enumerate() {
@@ -77,7 +77,7 @@ const COPY_COLUMNS: &str = "conv_id, store_id, message_id, sender, agent, sent_a
 /// rolled back, `direct` turns false and the rows go the staged way.
 async fn insert_messages(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    rows: &[kefu_db::conversation::NewMessage<'_>],
+    rows: &[kefu_kpi::stored::NewMessage<'_>],
     direct: &mut bool,
 ) -> anyhow::Result<u64> {
     if *direct {
@@ -116,7 +116,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// `COPY` of the rows straight into `messages`; fails when one is known.
 async fn copy_direct(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    rows: &[kefu_db::conversation::NewMessage<'_>],
+    rows: &[kefu_kpi::stored::NewMessage<'_>],
 ) -> Result<u64, sqlx::Error> {
     let mut copy = tx
         .copy_in_raw(&format!("COPY messages ({COPY_COLUMNS}) FROM STDIN"))
@@ -133,7 +133,7 @@ async fn copy_direct(
 /// faster than multi-row `INSERT`s on PostgreSQL.
 async fn insert_staged(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    rows: &[kefu_db::conversation::NewMessage<'_>],
+    rows: &[kefu_kpi::stored::NewMessage<'_>],
 ) -> anyhow::Result<u64> {
     sqlx::query(
         "CREATE TEMP TABLE IF NOT EXISTS import_messages (ord BIGINT, conv_id BIGINT, \
@@ -190,8 +190,8 @@ async fn load_conversations(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     convs: &[i64],
     content: bool,
-) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
-    use kefu_db::conversation::{MessageRow, OrderRow, RatingRow, group_rows};
+) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
+    use kefu_kpi::stored::{MessageRow, OrderRow, RatingRow, group_rows};
     let known: Vec<(i64, i64)> =
         sqlx::query_as("SELECT id, store_id FROM conversations WHERE id = ANY($1)")
             .bind(convs)
@@ -311,7 +311,7 @@ impl kefu_db::Dialect for PostgresDialect {
 
     async fn insert_messages(
         tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-        rows: &[kefu_db::conversation::NewMessage<'_>],
+        rows: &[kefu_kpi::stored::NewMessage<'_>],
         direct: &mut bool,
     ) -> anyhow::Result<u64> {
         insert_messages(tx, rows, direct).await
@@ -321,7 +321,7 @@ impl kefu_db::Dialect for PostgresDialect {
         tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
         convs: &[i64],
         content: bool,
-    ) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+    ) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
         load_conversations(tx, convs, content).await
     }
 }

@@ -103,7 +103,7 @@ async fn with_sqlite<T>(
 /// costs SQLite nothing measurable, so the `direct` hint is not needed.)
 async fn insert_messages(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    rows: &[kefu_db::conversation::NewMessage<'_>],
+    rows: &[kefu_kpi::stored::NewMessage<'_>],
     _direct: &mut bool,
 ) -> anyhow::Result<u64> {
     with_sqlite(tx, |conn| {
@@ -136,8 +136,8 @@ async fn load_conversations(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     convs: &[i64],
     content: bool,
-) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
-    use kefu_db::conversation::{MessageRow, OrderRow, RatingRow, StoredConversation};
+) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
+    use kefu_kpi::stored::{MessageRow, OrderRow, RatingRow, StoredConversation};
     let messages_sql = format!(
         "SELECT seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ?1",
         if content { "content" } else { "''" }
@@ -245,7 +245,7 @@ impl kefu_db::Dialect for SqliteDialect {
 
     async fn insert_messages(
         tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-        rows: &[kefu_db::conversation::NewMessage<'_>],
+        rows: &[kefu_kpi::stored::NewMessage<'_>],
         direct: &mut bool,
     ) -> anyhow::Result<u64> {
         insert_messages(tx, rows, direct).await
@@ -255,7 +255,7 @@ impl kefu_db::Dialect for SqliteDialect {
         tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
         convs: &[i64],
         content: bool,
-    ) -> anyhow::Result<Vec<kefu_db::conversation::StoredConversation>> {
+    ) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
         load_conversations(tx, convs, content).await
     }
 }

@@ -10,8 +10,8 @@
 //! [`is_busy`] recognises.
 
 use crate::Result;
-use crate::conversation::{NewMessage, StoredConversation};
 use async_trait::async_trait;
+use kefu_kpi::stored::{NewMessage, StoredConversation};
 
 /// A backend's SQL where it differs from the shared text.
 #[async_trait]

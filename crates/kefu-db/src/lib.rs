@@ -12,9 +12,7 @@ pub mod accounts_contract;
 mod accounts_sql;
 pub mod audit;
 pub mod contract;
-pub mod conversation;
 pub mod dialect;
-pub mod sessions;
 mod sql;
 pub mod store_facts;
 
@@ -31,7 +29,7 @@ pub use accounts::Accounts;
 pub use anyhow::Result;
 pub use audit::{AuditEntry, AuditLog};
 pub use dialect::{Dialect, is_busy};
-pub use sessions::{SessionQuery, SessionRow, Transcript};
+pub use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 
 /// What adding one batch of records did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -25,7 +25,7 @@ macro_rules! sql_repository {
             /// Conversations this import created (→ their store): computed
             /// from the records kept in `fresh`.
             fresh_convs: $crate::rustc_hash::FxHashMap<i64, i64>,
-            fresh: $crate::conversation::Fresh,
+            fresh: ::kefu_kpi::stored::Fresh,
             /// No insert of this import has met a known message id yet.
             direct: bool,
             /// Whether the empty `messages` table was looked for (on the
@@ -153,7 +153,7 @@ macro_rules! sql_repository {
         #[::async_trait::async_trait]
         impl $crate::ImportTx for $tx {
             async fn add_messages(&mut self, batch: &[::kefu_domain::Message]) -> ::anyhow::Result<$crate::AddOutcome> {
-                use $crate::conversation::{kind_code, sender_code};
+                use ::kefu_kpi::stored::{kind_code, sender_code};
                 let mut out = $crate::AddOutcome::default();
                 if self.conv_index.is_none() {
                     let mut dropped = false;
@@ -197,17 +197,17 @@ macro_rules! sql_repository {
                 for chunk in offered.chunks(per_insert) {
                     let max_before: Option<i64> =
                         ::sqlx::query_scalar("SELECT MAX(seq) FROM messages").fetch_one(&mut *self.tx).await?;
-                    let rows: Vec<$crate::conversation::NewMessage<'_>> = chunk
+                    let rows: Vec<::kefu_kpi::stored::NewMessage<'_>> = chunk
                         .iter()
                         .map(|&i| {
                             let m = &batch[i];
-                            $crate::conversation::NewMessage {
+                            ::kefu_kpi::stored::NewMessage {
                                 conv_id: ids[i].1,
                                 store_id: ids[i].0,
                                 message_id: m.message_id.as_str(),
                                 sender: sender_code(m.sender),
                                 agent: m.agent.as_deref(),
-                                sent_at: $crate::conversation::time_text(m.sent_at),
+                                sent_at: ::kefu_kpi::stored::time_text(m.sent_at),
                                 content: m.content.as_str(),
                                 kind: kind_code(m.kind),
                             }
@@ -442,7 +442,7 @@ macro_rules! sql_repository {
         async fn recompute(
             tx: &mut ::sqlx::Transaction<'static, $db>,
             convs: &[i64],
-        ) -> ::anyhow::Result<Vec<(i64, i64, Vec<$crate::conversation::NamedFact>)>> {
+        ) -> ::anyhow::Result<Vec<(i64, i64, Vec<::kefu_kpi::stored::NamedFact>)>> {
             use ::std::collections::HashMap;
             let mut out = Vec::new();
             if convs.is_empty() {
@@ -462,7 +462,7 @@ macro_rules! sql_repository {
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
                 for c in <$dialect as $crate::Dialect>::load_conversations(tx, chunk, any_prefixes).await? {
                     let Some((params, prefixes)) = stores.get(&c.store) else { continue };
-                    let computed = $crate::conversation::facts(params, prefixes, &c.messages, &c.orders, &c.ratings)?;
+                    let computed = ::kefu_kpi::stored::facts(params, prefixes, &c.messages, &c.orders, &c.ratings)?;
                     out.push((c.store, c.id, computed));
                 }
             }
@@ -472,9 +472,9 @@ macro_rules! sql_repository {
         /// Replaces conversations' facts in their stores' stored facts.
         async fn save_facts(
             tx: &mut ::sqlx::Transaction<'static, $db>,
-            rows: Vec<(i64, i64, Vec<$crate::conversation::NamedFact>)>,
+            rows: Vec<(i64, i64, Vec<::kefu_kpi::stored::NamedFact>)>,
         ) -> ::anyhow::Result<()> {
-            let mut by_store: ::std::collections::BTreeMap<i64, Vec<(i64, Vec<$crate::conversation::NamedFact>)>> =
+            let mut by_store: ::std::collections::BTreeMap<i64, Vec<(i64, Vec<::kefu_kpi::stored::NamedFact>)>> =
                 Default::default();
             for (store, conv, facts) in rows {
                 by_store.entry(store).or_default().push((conv, facts));
@@ -612,9 +612,9 @@ macro_rules! sql_repository {
 
             async fn sessions(
                 &self,
-                q: &$crate::sessions::SessionQuery,
-            ) -> ::anyhow::Result<Vec<$crate::sessions::SessionRow>> {
-                use $crate::conversation::{MessageRow, OrderRow};
+                q: &::kefu_kpi::transcript::SessionQuery,
+            ) -> ::anyhow::Result<Vec<::kefu_kpi::transcript::SessionRow>> {
+                use ::kefu_kpi::stored::{MessageRow, OrderRow};
                 let Some((store_id, s, p)) = store_params(&self.pool, &q.store).await? else {
                     return Ok(Vec::new());
                 };
@@ -643,15 +643,15 @@ macro_rules! sql_repository {
                     .into_iter()
                     .map(|(c, created_at, paid_at, amount_fen)| (c, OrderRow { created_at, paid_at, amount_fen }))
                     .collect();
-                $crate::sessions::session_rows(q, &p, &s.auto_reply_prefixes, convs, messages, orders)
+                ::kefu_kpi::transcript::session_rows(q, &p, &s.auto_reply_prefixes, convs, messages, orders)
             }
 
             async fn conversation(
                 &self,
                 store: &str,
                 conv_id: i64,
-            ) -> ::anyhow::Result<Option<$crate::sessions::Transcript>> {
-                use $crate::conversation::{MessageRow, OrderRow, RatingRow};
+            ) -> ::anyhow::Result<Option<::kefu_kpi::transcript::Transcript>> {
+                use ::kefu_kpi::stored::{MessageRow, OrderRow, RatingRow};
                 let Some((store_id, s, p)) = store_params(&self.pool, store).await? else {
                     return Ok(None);
                 };
@@ -682,7 +682,7 @@ macro_rules! sql_repository {
                 .await?;
                 let orders = rows
                     .into_iter()
-                    .map(|(created_at, paid_at, amount_fen, order_id, refund_fen)| $crate::sessions::OrderDetail {
+                    .map(|(created_at, paid_at, amount_fen, order_id, refund_fen)| ::kefu_kpi::transcript::OrderDetail {
                         row: OrderRow { created_at, paid_at, amount_fen },
                         order_id,
                         refund_fen,
@@ -696,7 +696,7 @@ macro_rules! sql_repository {
                 let ratings =
                     rows.into_iter().map(|(seq, agent, rated_at, score)| RatingRow { seq, agent, rated_at, score }).collect();
                 let key = (store, conv_id, buyer.as_str());
-                $crate::sessions::transcript(key, &p, &s.auto_reply_prefixes, messages, orders, ratings).map(Some)
+                ::kefu_kpi::transcript::transcript(key, &p, &s.auto_reply_prefixes, messages, orders, ratings).map(Some)
             }
 
             async fn agents(&self, stores: Option<&[String]>) -> ::anyhow::Result<Vec<(String, String)>> {

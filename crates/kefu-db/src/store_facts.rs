@@ -9,9 +9,9 @@
 //! count and per fact: agent (0 = none, else index + 1), day, hour, flags,
 //! and the counters in [`kefu_kpi::Counter`] order.
 
-use crate::conversation::NamedFact;
 use anyhow::{Result, bail};
 use kefu_kpi::facts::COUNTERS;
+use kefu_kpi::stored::NamedFact;
 use kefu_kpi::{Aggregator, Fact};
 use std::collections::{BTreeMap, HashMap};
 

@@ -13,6 +13,10 @@
 //! [`sessions::conversation_sessions`] shows one conversation session by
 //! session (rounds, response times, attribution) by the same rules.
 //!
+//! [`stored`] turns a conversation's stored rows into facts (the KPI
+//! projection of an import), and [`transcript`] into the session rows and
+//! transcripts of the pages.
+//!
 //! The readings of the spec that it takes where the spec leaves a choice are
 //! written down in `docs/kpi-notes.md`.
 
@@ -24,6 +28,8 @@ pub mod input;
 pub mod report;
 mod rules;
 pub mod sessions;
+pub mod stored;
+pub mod transcript;
 
 pub use aggregate::{Aggregator, Filter, GroupKey, Grouping};
 pub use compute::conversation_facts;

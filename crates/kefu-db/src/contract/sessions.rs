@@ -1,15 +1,15 @@
 //! Contract checks of the session and transcript reads: the repository's
-//! answers equal the pure analysis ([`crate::sessions::session_rows`] over
+//! answers equal the pure analysis ([`kefu_kpi::transcript::session_rows`] over
 //! [`kefu_kpi::conversation_sessions`]) of the same records, add up to the
 //! stored KPI facts, and show the hand-checked figures of the sample.
 
 use super::{import, msg, order, sample};
 use crate::Repository;
-use crate::conversation::{MessageRow, OrderRow, kind_code, sender_code};
-use crate::sessions::{SessionQuery, SessionRow, session_rows};
 use anyhow::{Result, ensure};
 use kefu_domain::time::parse_day;
 use kefu_domain::{Message, MessageKind, Order, Rating, Sender, StoreSettings};
+use kefu_kpi::stored::{MessageRow, OrderRow, kind_code, sender_code};
+use kefu_kpi::transcript::{SessionQuery, SessionRow, session_rows};
 use kefu_kpi::{Counter, Filter, Grouping, Params, RoundOutcome, SessionKind};
 
 /// The sample with a rating invitation in dy-1 b1's session and an

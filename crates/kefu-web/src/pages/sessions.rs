@@ -14,8 +14,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use kefu_app::Gate;
-use kefu_db::sessions::{SessionQuery, SessionRow, Transcript};
 use kefu_domain::Fen;
+use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 use kefu_kpi::{RoundOutcome, SessionKind};
 use serde::Deserialize;
 

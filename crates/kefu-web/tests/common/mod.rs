@@ -194,7 +194,7 @@ impl App {
 
     /// The conversation id of a buyer of a store.
     pub async fn conv(&self, store: &str, buyer: &str) -> i64 {
-        let q = kefu_db::sessions::SessionQuery {
+        let q = kefu_kpi::transcript::SessionQuery {
             store: store.into(),
             ..Default::default()
         };

@@ -1,26 +1,24 @@
-//! Sessions and transcripts read back from storage, for the sessions page
+//! Sessions and transcripts of stored conversations, for the sessions page
 //! and the transcript view: the stored rows of a store's conversations
-//! analysed with [`kefu_kpi::conversation_sessions`] (the same rules as the
-//! KPI facts), with every agent named. The backends read the rows
-//! (`sql_repository!`); this module turns them into answers.
+//! analysed with [`crate::conversation_sessions`] (the same rules as the
+//! KPI facts), with every agent named. The database backends read the
+//! rows (kefu-db's `sql_repository!`); this module turns them into answers.
 
-use crate::conversation::{
-    MessageRow, OrderRow, RatingRow, engine_records, instant, kind_of, sender_of,
-};
-use kefu_domain::{MessageKind, Sender};
-use kefu_kpi::dataset::Interner;
-use kefu_kpi::sessions::{counted_ratings, local_text};
-use kefu_kpi::{
+use crate::dataset::Interner;
+use crate::sessions::{counted_ratings, local_text};
+use crate::stored::{MessageRow, OrderRow, RatingRow, engine_records, instant, kind_of, sender_of};
+use crate::{
     ConversationView, Msg, OrderIn, Params, RatingIn, Role, RoundOutcome, SessionKind, SessionView,
     conversation_sessions,
 };
+use kefu_domain::{MessageKind, Sender};
 
-/// Which sessions [`crate::Repository::sessions`] lists.
+/// Which sessions `Repository::sessions` (kefu-db) lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionQuery {
     /// The store's code.
     pub store: String,
-    /// First local day included (as in [`kefu_kpi::Filter`]).
+    /// First local day included (as in [`crate::Filter`]).
     pub from: Option<i32>,
     /// Last local day included.
     pub to: Option<i32>,
@@ -34,7 +32,7 @@ pub struct SessionQuery {
 pub struct SessionRow {
     /// Store code.
     pub store: String,
-    /// Conversation id (for [`crate::Repository::conversation`]).
+    /// Conversation id (for `Repository::conversation` (kefu-db)).
     pub conv_id: i64,
     /// The buyer.
     pub buyer: String,

@@ -1,9 +1,11 @@
-//! Turning a conversation's stored rows into KPI facts, shared by both
-//! backends.
+//! A conversation's records as storage keeps them (rows with coded
+//! sender and kind, times as text) and how they become KPI facts: the
+//! KPI projection of an import. Both database backends load and store the
+//! rows; the computing is here, with the rules.
 
+use crate::dataset::Interner;
+use crate::{Fact, Msg, OrderIn, Params, RatingIn, Role};
 use kefu_domain::{MessageKind, RecordTime, Sender};
-use kefu_kpi::dataset::Interner;
-use kefu_kpi::{Fact, Msg, OrderIn, Params, RatingIn, Role};
 use std::collections::HashMap;
 
 /// A stored message as the backends load it.
@@ -259,7 +261,7 @@ pub fn facts(
             score: r.score as u8,
         });
     }
-    let facts = kefu_kpi::conversation_facts(&mut msgs, &ords, &rats, p);
+    let facts = crate::conversation_facts(&mut msgs, &ords, &rats, p);
     Ok(facts
         .into_iter()
         .map(|f| NamedFact {
@@ -452,7 +454,7 @@ impl<S: std::hash::BuildHasher> Shared<'_, S> {
             let mut msgs: Vec<Msg> = self.messages[begin..end].iter().map(|(_, m)| *m).collect();
             let ords = self.orders.get(&conv).map_or(&[][..], |v| &v[..]);
             let rats = self.ratings.get(&conv).map_or(&[][..], |v| &v[..]);
-            let facts = kefu_kpi::conversation_facts(&mut msgs, ords, rats, p);
+            let facts = crate::conversation_facts(&mut msgs, ords, rats, p);
             let named = facts
                 .into_iter()
                 .map(|f| NamedFact {
