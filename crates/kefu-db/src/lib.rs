@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod accounts_contract;
 mod accounts_sql;
 pub mod audit;
+pub mod audit_contract;
 pub mod contract;
 pub mod dialect;
 mod sql;

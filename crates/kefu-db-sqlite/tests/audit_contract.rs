@@ -1,0 +1,5 @@
+//! The audit-log contract on a fresh SQLite file per check.
+
+mod common;
+
+checks!(audit_contract: entries_newest_first);
