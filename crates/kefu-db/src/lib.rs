@@ -4,8 +4,9 @@
 //! suite ([`contract`]).
 //!
 //! Storage keeps the records as imported and, per (store, buyer)
-//! conversation, the KPI facts of `kefu-kpi`, recomputed for the
-//! conversations an import touches, in the same transaction.
+//! conversation, what [`projection`]s derive from them (the KPI facts of
+//! `kefu-kpi`), recomputed for the conversations an import touches, in the
+//! same transaction.
 
 pub mod accounts;
 pub mod accounts_contract;
@@ -14,6 +15,7 @@ pub mod audit;
 pub mod audit_contract;
 pub mod contract;
 pub mod dialect;
+pub mod projection;
 mod sql;
 pub mod store_facts;
 
@@ -122,8 +124,9 @@ pub trait ImportTx: Send {
     /// Adds ratings: a known (store, buyer, agent, rated_at) gets the new
     /// score.
     async fn add_ratings(&mut self, batch: &[Rating]) -> Result<AddOutcome>;
-    /// Recomputes the facts of every conversation touched, then commits.
-    /// Returns how many conversations were recomputed.
+    /// Runs the [`projection`]s of every conversation touched (the KPI
+    /// facts) in this transaction, then commits. Returns how many
+    /// conversations were recomputed.
     async fn commit(self: Box<Self>) -> Result<u64>;
     /// Discards everything added.
     async fn rollback(self: Box<Self>) -> Result<()>;

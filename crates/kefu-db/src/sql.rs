@@ -391,6 +391,9 @@ macro_rules! sql_repository {
                 Ok(out)
             }
 
+            /// Runs the projections of every conversation touched (today the
+            /// KPI facts, see `kefu_db::projection`) in this transaction, then
+            /// commits.
             async fn commit(mut self: Box<Self>) -> ::anyhow::Result<u64> {
                 // The facts of the conversations this import created need
                 // nothing from the database: they are computed on other
@@ -437,12 +440,14 @@ macro_rules! sql_repository {
                 && a.kind == b.kind
         }
 
-        /// The facts of conversations recomputed from storage, as
+        /// The projections of conversations that existed before, from their
+        /// stored rows (see `kefu_db::projection`): today the KPI facts, as
         /// (store id, conversation id, facts).
         async fn recompute(
             tx: &mut ::sqlx::Transaction<'static, $db>,
             convs: &[i64],
         ) -> ::anyhow::Result<Vec<(i64, i64, Vec<::kefu_kpi::stored::NamedFact>)>> {
+            use $crate::projection::{KpiFacts, Projection as _, StoreRules};
             use ::std::collections::HashMap;
             let mut out = Vec::new();
             if convs.is_empty() {
@@ -451,19 +456,16 @@ macro_rules! sql_repository {
             if convs.len() > CONVS_PER_RECOMPUTE {
                 ::sqlx::query(<$dialect as $crate::Dialect>::REFRESH_STATS).execute(&mut **tx).await?;
             }
-            let mut stores: HashMap<i64, (::kefu_kpi::Params, Vec<String>)> = HashMap::new();
+            let mut stores: HashMap<i64, StoreRules> = HashMap::new();
             let rows: Vec<(i64, String)> = ::sqlx::query_as("SELECT id, settings FROM stores").fetch_all(&mut **tx).await?;
             for (id, json) in rows {
-                let s = $crate::settings_from_json(&json)?;
-                let p = ::kefu_kpi::Params::new(&s).map_err(::anyhow::Error::msg)?;
-                stores.insert(id, (p, s.auto_reply_prefixes));
+                stores.insert(id, StoreRules::of($crate::settings_from_json(&json)?)?);
             }
-            let any_prefixes = stores.values().any(|(_, p)| !p.is_empty());
+            let content = stores.values().any(|r| KpiFacts.needs_content(r));
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
-                for c in <$dialect as $crate::Dialect>::load_conversations(tx, chunk, any_prefixes).await? {
-                    let Some((params, prefixes)) = stores.get(&c.store) else { continue };
-                    let computed = ::kefu_kpi::stored::facts(params, prefixes, &c.messages, &c.orders, &c.ratings)?;
-                    out.push((c.store, c.id, computed));
+                for c in <$dialect as $crate::Dialect>::load_conversations(tx, chunk, content).await? {
+                    let Some(rules) = stores.get(&c.store) else { continue };
+                    out.push((c.store, c.id, KpiFacts.project(rules, &c)?));
                 }
             }
             Ok(out)
