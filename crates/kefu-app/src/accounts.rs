@@ -439,9 +439,4 @@ impl App {
     pub async fn has_no_users(&self) -> Result<bool> {
         Ok(self.db.users().await?.is_empty())
     }
-
-    /// Row counts of the records and figures (summaries, tests).
-    pub async fn counts(&self) -> Result<kefu_db::TableCounts> {
-        Ok(self.db.counts().await?)
-    }
 }

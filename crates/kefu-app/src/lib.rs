@@ -87,6 +87,12 @@ impl App {
             .map_err(|_| Error::Busy)
     }
 
+    /// Row counts of the records and figures (summaries, tests). Counts
+    /// reveal nothing of any store, so they need no actor.
+    pub async fn counts(&self) -> Result<kefu_db::TableCounts> {
+        Ok(self.db.counts().await?)
+    }
+
     /// Finishes pending work and closes the database's connections.
     pub async fn close(&self) -> Result<()> {
         Ok(self.db.close().await?)

@@ -32,9 +32,9 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
     init_logs(&a.log_format);
     let mut accounts: Vec<(String, Role, String)> = Vec::new();
     {
-        let db = crate::db::open(db_url).await?;
-        let empty = db.counts().await?.messages == 0;
-        db.close().await?;
+        let app = crate::db::app(db_url).await?;
+        let empty = app.counts().await?.messages == 0;
+        app.close().await?;
         if a.demo && empty {
             load_demo(db_url).await?;
         }
