@@ -25,6 +25,21 @@ fn refused(db: &str, lang: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stderr).trim().to_string()
 }
 
+/// A team `一组` of one agent, led by the user `lead`.
+fn team_with_lead(db: &str, agent: &str) {
+    ok(&["--db", db, "team", "set", "一组", "--agents", agent]);
+    let lead = [
+        "user",
+        "add",
+        "lead",
+        "--role",
+        "team_lead",
+        "--team",
+        "一组",
+    ];
+    ok(&[&["--db", db][..], &lead].concat());
+}
+
 /// Text as the pages' templates escape it.
 fn html(text: &str) -> String {
     text.replace('&', "&#38;")
@@ -41,18 +56,7 @@ fn the_cli_and_the_pages_refuse_alike() {
     let admin = password_in(&ok(&[
         "--db", &db, "user", "add", "root", "--role", "admin",
     ]));
-    ok(&["--db", &db, "team", "set", "一组", "--agents", "dy-1:a"]);
-    ok(&[
-        "--db",
-        &db,
-        "user",
-        "add",
-        "lead",
-        "--role",
-        "team_lead",
-        "--team",
-        "一组",
-    ]);
+    team_with_lead(&db, "dy-1:a");
     // A client user without a client company; a token above its owner.
     let no_company = ["user", "add", "amy", "--role", "client"];
     let above = [
@@ -112,18 +116,7 @@ fn a_team_leads_token_sees_only_their_team() {
         .collect();
     assert!(agents.len() >= 2, "the demo has several agents");
     let (mine, other) = (&agents[0], &agents[1]);
-    ok(&["--db", &db, "team", "set", "一组", "--agents", mine]);
-    ok(&[
-        "--db",
-        &db,
-        "user",
-        "add",
-        "lead",
-        "--role",
-        "team_lead",
-        "--team",
-        "一组",
-    ]);
+    team_with_lead(&db, mine);
     let out = ok(&[
         "--db",
         &db,
