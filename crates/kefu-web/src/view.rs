@@ -4,7 +4,6 @@
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use kefu_access::Action;
 use kefu_app::Gate;
 use kefu_domain::time::{format_day, parse_day};
 use kefu_domain::{Fen, Role};
@@ -28,15 +27,36 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// One entry of the navigation.
+/// One entry of the navigation, contributed by a capability's `menu`.
 #[derive(Debug, Clone)]
 pub struct NavItem {
     /// Where it leads.
     pub href: &'static str,
     /// Its label.
     pub label: &'static str,
+    /// The name pages give to highlight it (`overview`, `sessions`, …).
+    pub key: &'static str,
     /// Whether it is the current page.
     pub active: bool,
+}
+
+impl NavItem {
+    /// An entry, not highlighted.
+    pub fn new(href: &'static str, label: &'static str, key: &'static str) -> NavItem {
+        NavItem {
+            href,
+            label,
+            key,
+            active: false,
+        }
+    }
+}
+
+/// Renders a template into a page response.
+pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>, AppError> {
+    t.render()
+        .map(axum::response::Html)
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The frame of every page.
@@ -63,15 +83,9 @@ impl Chrome {
     /// entry to highlight.
     pub fn new(viewer: &Viewer, title: String, active: &'static str) -> Chrome {
         let l = viewer.lang;
-        let mut nav = vec![
-            ("/", l.t("总览", "Overview"), "overview"),
-            ("/sessions", l.t("会话", "Sessions"), "sessions"),
-        ];
-        if viewer.scope.may(Action::Import) {
-            nav.push(("/import", l.t("导入", "Import"), "import"));
-        }
-        if viewer.scope.may(Action::Administer) {
-            nav.push(("/admin/users", l.t("用户", "Users"), "users"));
+        let mut nav = crate::menu(viewer);
+        for item in &mut nav {
+            item.active = item.key == active;
         }
         let role = match l {
             Lang::Zh => viewer.user.role.zh(),
@@ -84,14 +98,7 @@ impl Chrome {
         Chrome {
             lang: l,
             title,
-            nav: nav
-                .into_iter()
-                .map(|(href, label, key)| NavItem {
-                    href,
-                    label,
-                    active: key == active,
-                })
-                .collect(),
+            nav,
             user: format!("{} · {}", viewer.user.display_name, role),
             csrf: viewer.csrf.clone().unwrap_or_default(),
             switch_href: format!("/lang/{code}?next={}", url_encode(&viewer.path)),

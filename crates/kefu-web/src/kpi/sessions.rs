@@ -3,12 +3,12 @@
 //! `/stores/{store}/conversations/{conv}`: the transcript with its
 //! sessions, rounds, response times and the orders attributed.
 
-use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
+use crate::view::render;
 use crate::view::{Chrome, PeriodQuery, money, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -148,7 +148,7 @@ pub fn session_table(name: String, rows: &[SessionRow], l: Lang) -> Table {
 }
 
 #[derive(Template)]
-#[template(path = "sessions.html")]
+#[template(path = "kpi/sessions.html")]
 struct SessionsPage {
     c: Chrome,
     stores: Vec<String>,
@@ -281,7 +281,7 @@ struct Block {
 }
 
 #[derive(Template)]
-#[template(path = "transcript.html")]
+#[template(path = "kpi/transcript.html")]
 struct TranscriptPage {
     c: Chrome,
     csv_href: String,

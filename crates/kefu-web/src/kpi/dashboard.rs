@@ -2,13 +2,13 @@
 //! daily trend, the hour-of-day heatmap and a table (stores, agents or
 //! days) that sorts by any figure and exports to CSV and XLSX.
 
-use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::charts::{Series, heatmap, trend};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{KpiTableSpec, Table, kpi_table};
+use crate::view::render;
 use crate::view::{Card, Chrome, Period, PeriodQuery, cards, label, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -39,7 +39,7 @@ pub const TABLE_FIGURES: [Figure; 14] = [
 ];
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "kpi/dashboard.html")]
 struct Dashboard<'a> {
     c: Chrome,
     heading: String,
