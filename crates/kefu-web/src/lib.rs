@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stores::routes())
         .merge(import::routes())
         .merge(accounts::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().into_router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.upload_limit,
         ))

@@ -2,39 +2,136 @@
 //! ratings, all or nothing, with the CLI's validation (spec `kpi.md` §1).
 //! A browser session also needs the `X-CSRF-Token` header.
 
-use super::ingest::{parse_batch, store};
+use super::ingest::{BatchRefused, Outcome, parse_batch, store};
+use crate::api::ApiRoutes;
 use crate::auth::Viewer;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::state::AppState;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use kefu_import::Kind;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 /// The routes of these endpoints.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/messages", post(ingest_messages))
-        .route("/orders", post(ingest_orders))
-        .route("/ratings", post(ingest_ratings))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .post("/messages", ingest_messages)
+        .post("/orders", ingest_orders)
+        .post("/ratings", ingest_ratings)
+}
+
+/// A message record (spec `kpi.md` §1). Times are local
+/// `YYYY-MM-DD HH:MM:SS` or RFC 3339; values are strings, numbers or null.
+#[derive(ToSchema)]
+#[allow(dead_code)] // read by kefu-import's validation, field by field
+pub struct MessageRecord {
+    store: String,
+    message_id: String,
+    buyer: String,
+    /// `buyer`, `agent` or `system`.
+    sender: String,
+    agent: Option<String>,
+    sent_at: String,
+    content: String,
+    kind: Option<String>,
+}
+
+/// An order record (spec `kpi.md` §1); amounts in yuan with at most two
+/// decimals.
+#[derive(ToSchema)]
+#[allow(dead_code)] // read by kefu-import's validation, field by field
+pub struct OrderRecord {
+    store: String,
+    order_id: String,
+    buyer: String,
+    created_at: String,
+    paid_at: Option<String>,
+    amount: String,
+    refund_amount: Option<String>,
+    refunded_at: Option<String>,
+}
+
+/// A rating record (spec `kpi.md` §1).
+#[derive(ToSchema)]
+#[allow(dead_code)] // read by kefu-import's validation, field by field
+pub struct RatingRecord {
+    store: String,
+    buyer: String,
+    agent: String,
+    rated_at: String,
+    score: i64,
+}
+
+/// A batch: a JSON array of records, or `{"records": [...]}`; each record
+/// an object keyed by the spec's field names.
+pub struct Batch(Vec<Value>);
+
+impl Batch {
+    /// Reads a body, with the reason when it is no batch.
+    pub fn parse(body: &[u8]) -> Result<Batch, AppError> {
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
+        match value {
+            Value::Array(a) => Ok(Batch(a)),
+            Value::Object(mut o) => match o.remove("records") {
+                Some(Value::Array(a)) => Ok(Batch(a)),
+                _ => Err(AppError::BadRequest(
+                    "send a JSON array of records, or {\"records\": [...]}".into(),
+                )),
+            },
+            _ => Err(AppError::BadRequest("send a JSON array of records".into())),
+        }
+    }
 }
 
 type Body = Result<Bytes, BytesRejection>;
-type Ingested = Result<(StatusCode, Json<Value>), ApiError>;
+type Ingested = Result<(StatusCode, Json<Outcome>), ApiError>;
 
-async fn ingest_messages(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
+/// Ingest a batch of messages (idempotent by id; all or nothing). Any bad
+/// record imports nothing and answers 400 with each record's index, field
+/// and reason.
+#[utoipa::path(post, path = "/messages",
+    request_body(content = Vec<MessageRecord>, description = "An array of records, or {\"records\": [...]}"),
+    responses(
+    (status = 200, description = "Imported", body = Outcome),
+    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 403, description = "The role may not import", body = ErrorBody),
+    (status = 413, description = "Too large", body = ErrorBody),
+))]
+pub async fn ingest_messages(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Messages).await
 }
 
-async fn ingest_orders(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
+/// Ingest a batch of orders (idempotent by id; all or nothing).
+#[utoipa::path(post, path = "/orders",
+    request_body(content = Vec<OrderRecord>, description = "An array of records, or {\"records\": [...]}"),
+    responses(
+    (status = 200, description = "Imported", body = Outcome),
+    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 403, description = "The role may not import", body = ErrorBody),
+    (status = 413, description = "Too large", body = ErrorBody),
+))]
+pub async fn ingest_orders(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Orders).await
 }
 
-async fn ingest_ratings(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
+/// Ingest a batch of ratings (all or nothing).
+#[utoipa::path(post, path = "/ratings",
+    request_body(content = Vec<RatingRecord>, description = "An array of records, or {\"records\": [...]}"),
+    responses(
+    (status = 200, description = "Imported", body = Outcome),
+    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 403, description = "The role may not import", body = ErrorBody),
+    (status = 413, description = "Too large", body = ErrorBody),
+))]
+pub async fn ingest_ratings(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Ratings).await
 }
 
@@ -58,21 +155,7 @@ async fn ingest(
             AppError::BadRequest(format!("cannot read the body: {e}"))
         }
     })?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
-    let items = match value {
-        Value::Array(a) => a,
-        Value::Object(mut o) => match o.remove("records") {
-            Some(Value::Array(a)) => a,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "send a JSON array of records, or {\"records\": [...]}".into(),
-                )
-                .into());
-            }
-        },
-        _ => return Err(AppError::BadRequest("send a JSON array of records".into()).into()),
-    };
+    let Batch(items) = Batch::parse(&body)?;
     let limit = state.config.batch_limit;
     if items.len() > limit {
         return Err(AppError::TooLarge(format!(
@@ -84,17 +167,11 @@ async fn ingest(
     let records = match parse_batch(kind, &items) {
         Ok(r) => r,
         Err((problems, count)) => {
-            let first = problems.first().map(|p| p.text()).unwrap_or_default();
-            return Err(AppError::Invalid(json!({
-                "error": format!("{count} bad records; nothing was imported. First: {first}"),
-                "errors": problems.iter().map(|p| json!({"index": p.at, "field": p.field, "reason": p.reason})).collect::<Vec<_>>(),
-            }))
-            .into());
+            let refused = BatchRefused::new(&problems, count);
+            let body = serde_json::to_value(&refused).map_err(|e| AppError::Internal(e.into()))?;
+            return Err(AppError::Invalid(body).into());
         }
     };
     let o = store(&gate, records).await?;
-    Ok((
-        StatusCode::OK,
-        Json(serde_json::to_value(&o).map_err(|e| AppError::Internal(e.into()))?),
-    ))
+    Ok((StatusCode::OK, Json(o)))
 }

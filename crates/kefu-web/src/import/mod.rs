@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> crate::api::ApiRoutes {
     api::routes()
 }
 

@@ -1,41 +1,47 @@
 //! The KPI capability's API: KPI rows, stores, agents, sessions and
 //! conversations, read through the same [`kefu_app::Gate`] as the pages.
+//! Each handler's request and answer types are in its `#[utoipa::path]`.
 
+use super::answers::{AgentAnswer, ConversationAnswer, KpiRow, SessionAnswer, StoreAnswer};
+use crate::api::ApiRoutes;
 use crate::auth::Viewer;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::kpi::sessions::{SessionFilters, filtered};
 use crate::state::AppState;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use kefu_domain::time::parse_day;
 use kefu_kpi::report::rows;
-use kefu_kpi::transcript::{SessionRow, Transcript};
 use kefu_kpi::{Filter, Grouping};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::IntoParams;
 
 /// The routes of these endpoints.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/kpi", get(kpi))
-        .route("/stores", get(stores))
-        .route("/stores/{store}", get(store_one))
-        .route("/agents", get(agents))
-        .route("/sessions", get(sessions))
-        .route("/stores/{store}/conversations/{conv}", get(conversation))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .get("/kpi", kpi)
+        .get("/stores", stores)
+        .get("/stores/{store}", store_one)
+        .get("/agents", agents)
+        .get("/sessions", sessions)
+        .get("/stores/{store}/conversations/{conversation}", conversation)
 }
 
 /// The query of `/kpi`: the CLI's options.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
+    /// First local day, YYYY-MM-DD.
     from: Option<String>,
+    /// Last local day, YYYY-MM-DD.
     to: Option<String>,
-    /// Any of store, agent, date, hour, comma-separated (default store).
+    /// Any of store, agent, date, hour, comma-separated (default store;
+    /// empty: one total row).
     by: Option<String>,
+    /// Only this store.
     store: Option<String>,
 }
 
@@ -46,7 +52,15 @@ fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
         .transpose()
 }
 
-async fn kpi(
+/// KPI rows: keys and every figure of spec §6 (rates and means null on a
+/// zero denominator; money as "1234.50").
+#[utoipa::path(get, path = "/kpi", params(KpiQuery), responses(
+    (status = 200, description = "The rows", body = Vec<KpiRow>),
+    (status = 400, description = "Bad input", body = ErrorBody),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+))]
+pub async fn kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<KpiQuery>,
@@ -71,9 +85,9 @@ async fn kpi(
     let body = gate
         .memo(&key, async {
             let groups = gate.kpi(grouping, &filter).await?;
-            let out: Vec<Value> = rows(groups.to_vec())
+            let out: Vec<KpiRow> = rows(groups.to_vec())
                 .iter()
-                .map(|r| r.to_json(grouping))
+                .map(|r| KpiRow::new(r, grouping))
                 .collect();
             serde_json::to_vec(&out)
                 .map(Bytes::from)
@@ -83,118 +97,120 @@ async fn kpi(
     Ok(([(CONTENT_TYPE, "application/json")], Bytes::clone(&body)).into_response())
 }
 
-fn settings_json(s: &kefu_domain::StoreSettings) -> Value {
-    let map: serde_json::Map<String, Value> = s
-        .pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), Value::String(v)))
-        .collect();
-    Value::Object(map)
-}
-
-async fn stores(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Value>, ApiError> {
-    let gate = viewer.gate(&state);
-    let list = gate.stores().await?;
-    Ok(Json(Value::Array(
-        list.iter()
-            .map(|(c, s)| json!({"code": c, "settings": settings_json(s)}))
-            .collect(),
-    )))
-}
-
-async fn store_one(
+/// Visible stores and their settings.
+#[utoipa::path(get, path = "/stores", responses(
+    (status = 200, description = "The stores", body = Vec<StoreAnswer>),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+))]
+pub async fn stores(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<StoreAnswer>>, ApiError> {
     let gate = viewer.gate(&state);
-    let s = gate.store(&code).await?;
-    Ok(Json(json!({"code": code, "settings": settings_json(&s)})))
+    let list = gate.stores().await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(c, s)| StoreAnswer::new(c, &s))
+            .collect(),
+    ))
+}
+
+/// The path of a store.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct StorePath {
+    /// Store code.
+    store: String,
+}
+
+/// One store.
+#[utoipa::path(get, path = "/stores/{store}", params(StorePath), responses(
+    (status = 200, description = "The store", body = StoreAnswer),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+))]
+pub async fn store_one(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(p): Path<StorePath>,
+) -> Result<Json<StoreAnswer>, ApiError> {
+    let gate = viewer.gate(&state);
+    let s = gate.store(&p.store).await?;
+    Ok(Json(StoreAnswer::new(p.store, &s)))
 }
 
 /// The query of `/agents`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AgentsQuery {
+    /// Only this store.
     store: Option<String>,
 }
 
-async fn agents(
+/// Visible agent accounts.
+#[utoipa::path(get, path = "/agents", params(AgentsQuery), responses(
+    (status = 200, description = "The agents", body = Vec<AgentAnswer>),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+))]
+pub async fn agents(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<AgentsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<AgentAnswer>>, ApiError> {
     let gate = viewer.gate(&state);
     let list = gate
         .agents(q.store.as_deref().filter(|s| !s.is_empty()))
         .await?;
-    Ok(Json(Value::Array(
-        list.iter()
-            .map(|(s, a)| json!({"store": s, "agent": a}))
+    Ok(Json(
+        list.into_iter()
+            .map(|(store, agent)| AgentAnswer { store, agent })
             .collect(),
-    )))
+    ))
 }
 
-/// A session as JSON.
-pub fn session_json(r: &SessionRow) -> Value {
-    json!({
-        "store": r.store, "conversation": r.conv_id, "buyer": r.buyer, "index": r.index,
-        "start": r.start, "kind": r.kind.as_str(), "after_sales": r.after_sales,
-        "receiving_agent": r.receiving_agent, "agents": r.agents,
-        "buyer_messages": r.buyer_messages, "agent_messages": r.agent_messages,
-        "human_rounds": r.human_rounds, "unanswered_rounds": r.unanswered_rounds, "slow_rounds": r.slow_rounds,
-        "first_response_s": r.first_response_ms.map(|v| v as f64 / 1000.0),
-        "avg_response_s": r.mean_response_ms.map(|v| v / 1000.0),
-        "invited": r.invited, "attributed_orders": r.attributed_orders,
-        "sales": kefu_domain::Fen(r.sales_fen).to_string(),
-    })
-}
-
-async fn sessions(
+/// Sessions of a store with their figures.
+#[utoipa::path(get, path = "/sessions", params(SessionFilters), responses(
+    (status = 200, description = "The sessions", body = Vec<SessionAnswer>),
+    (status = 400, description = "Bad input", body = ErrorBody),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+))]
+pub async fn sessions(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(f): Query<SessionFilters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<SessionAnswer>>, ApiError> {
     let gate = viewer.gate(&state);
     let (_, _, list) = filtered(&gate, &f).await?;
-    Ok(Json(Value::Array(list.iter().map(session_json).collect())))
+    Ok(Json(list.iter().map(SessionAnswer::from).collect()))
 }
 
-/// A transcript as JSON.
-pub fn transcript_json(t: &Transcript) -> Value {
-    json!({
-        "store": t.store, "conversation": t.conv_id, "buyer": t.buyer,
-        "sessions": t.sessions.iter().filter(|s| !s.start.is_empty()).map(session_json).collect::<Vec<_>>(),
-        "messages": t.messages.iter().map(|m| json!({
-            "message_id": m.message_id, "sender": m.sender.as_str(), "kind": m.kind.as_str(),
-            "counts_as": m.role.as_str(), "agent": m.agent, "sent_at": m.sent_at,
-            "content": m.content, "session": m.session,
-        })).collect::<Vec<_>>(),
-        "rounds": t.rounds.iter().map(|r| json!({
-            "session": r.session, "start_seq": r.start_seq, "end_seq": r.end_seq,
-            "outcome": format!("{:?}", r.outcome).to_lowercase(),
-            "response_s": r.response_ms.map(|v| v as f64 / 1000.0), "agent": r.agent,
-            "counted": r.counted, "slow": r.slow,
-        })).collect::<Vec<_>>(),
-        "orders": t.orders.iter().map(|o| json!({
-            "order_id": o.order_id, "created_at": o.created_at, "paid_at": o.paid_at,
-            "amount": kefu_domain::Fen(o.amount_fen).to_string(),
-            "refund_amount": o.refund_fen.map(|f| kefu_domain::Fen(f).to_string()),
-            "attributed_agent": o.attributed_agent, "attributed_message_id": o.attributed_message_id,
-            "session": o.session,
-        })).collect::<Vec<_>>(),
-        "ratings": t.ratings.iter().map(|r| json!({
-            "agent": r.agent, "rated_at": r.rated_at, "score": r.score, "counted": r.counted,
-        })).collect::<Vec<_>>(),
-    })
+/// The path of a conversation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ConversationPath {
+    /// Store code.
+    store: String,
+    /// Conversation id.
+    conversation: String,
 }
 
-async fn conversation(
+/// A conversation: messages, sessions, rounds, orders with their
+/// attribution, ratings.
+#[utoipa::path(get, path = "/stores/{store}/conversations/{conversation}",
+    params(ConversationPath), responses(
+    (status = 200, description = "The conversation", body = ConversationAnswer),
+    (status = 401, description = "Not logged in", body = ErrorBody),
+    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+))]
+pub async fn conversation(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((store, conv)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let conv: i64 = conv.parse().map_err(|_| AppError::NotFound)?;
+    Path(p): Path<ConversationPath>,
+) -> Result<Json<ConversationAnswer>, ApiError> {
+    let conv: i64 = p.conversation.parse().map_err(|_| AppError::NotFound)?;
     let gate = viewer.gate(&state);
-    let t = gate.conversation(&store, conv).await?;
-    Ok(Json(transcript_json(&t)))
+    let t = gate.conversation(&p.store, conv).await?;
+    Ok(Json(ConversationAnswer::from(&t)))
 }

@@ -2,6 +2,7 @@
 //! sessions list and the transcript (pages), and the KPI, stores, agents,
 //! sessions and conversation endpoints of the API.
 
+pub mod answers;
 pub mod api;
 pub mod dashboard;
 pub mod sessions;
@@ -26,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> crate::api::ApiRoutes {
     api::routes()
 }
 

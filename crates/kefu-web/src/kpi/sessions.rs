@@ -22,8 +22,9 @@ use serde::Deserialize;
 /// Rows shown per page of the sessions list.
 pub const PAGE_SIZE: usize = 100;
 
-/// The filters of the sessions list.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The filters of the sessions list (the page's and the API's).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionFilters {
     /// Store code; the first visible store when empty.
     pub store: Option<String>,
@@ -42,9 +43,11 @@ pub struct SessionFilters {
     pub unanswered: Option<String>,
     /// `1`: only sessions with a slow round.
     pub slow: Option<String>,
-    /// Page number, from 1.
+    /// Page number, from 1 (the page only).
+    #[param(ignore)]
     pub page: Option<usize>,
-    /// Export: `csv` or `xlsx`.
+    /// Export: `csv` or `xlsx` (the page only).
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
