@@ -150,7 +150,8 @@ async fn make(
             series(Figure::FirstResponseS, "#fa8c16"),
             series(Figure::AvgResponseS, "#722ed1"),
         ],
-        Some((20.0, lang.t("首响目标", "first-response target"))),
+        crate::view::target_bound(Figure::FirstResponseS)
+            .map(|b| (b, lang.t("首响目标", "first-response target"))),
     );
     let mut grid: BTreeMap<i32, [f64; 24]> = days.iter().map(|d| (*d, [0.0; 24])).collect();
     for (k, t) in hourly.iter() {
