@@ -148,6 +148,20 @@ pub struct ErrorBody {
     pub errors: Option<Vec<crate::import::ingest::RecordError>>,
 }
 
+/// The errors a read of the API may answer (for the document).
+#[derive(utoipa::IntoResponses)]
+pub enum ReadErrors {
+    /// Bad input.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// Not logged in: no valid token or session.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Not found, or not visible to the caller.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
 /// An error answered as JSON (the API).
 pub struct ApiError(pub AppError);
 

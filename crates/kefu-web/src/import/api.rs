@@ -88,6 +88,27 @@ impl Batch {
     }
 }
 
+/// The answers of an ingestion call (for the document).
+#[derive(utoipa::IntoResponses)]
+pub enum IngestAnswers {
+    /// Imported.
+    #[response(status = 200)]
+    Imported(Outcome),
+    /// Bad records (each with its index, field and reason): nothing was
+    /// imported.
+    #[response(status = 400)]
+    Refused(ErrorBody),
+    /// Not logged in: no valid token or session.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// The role may not import.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// The body or the batch is too large.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+}
+
 type Body = Result<Bytes, BytesRejection>;
 type Ingested = Result<(StatusCode, Json<Outcome>), ApiError>;
 
@@ -96,13 +117,7 @@ type Ingested = Result<(StatusCode, Json<Outcome>), ApiError>;
 /// and reason.
 #[utoipa::path(post, path = "/messages",
     request_body(content = Vec<MessageRecord>, description = "An array of records, or {\"records\": [...]}"),
-    responses(
-    (status = 200, description = "Imported", body = Outcome),
-    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 403, description = "The role may not import", body = ErrorBody),
-    (status = 413, description = "Too large", body = ErrorBody),
-))]
+    responses(IngestAnswers))]
 pub async fn ingest_messages(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Messages).await
 }
@@ -110,13 +125,7 @@ pub async fn ingest_messages(s: State<AppState>, v: Viewer, h: HeaderMap, b: Bod
 /// Ingest a batch of orders (idempotent by id; all or nothing).
 #[utoipa::path(post, path = "/orders",
     request_body(content = Vec<OrderRecord>, description = "An array of records, or {\"records\": [...]}"),
-    responses(
-    (status = 200, description = "Imported", body = Outcome),
-    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 403, description = "The role may not import", body = ErrorBody),
-    (status = 413, description = "Too large", body = ErrorBody),
-))]
+    responses(IngestAnswers))]
 pub async fn ingest_orders(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Orders).await
 }
@@ -124,13 +133,7 @@ pub async fn ingest_orders(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body)
 /// Ingest a batch of ratings (all or nothing).
 #[utoipa::path(post, path = "/ratings",
     request_body(content = Vec<RatingRecord>, description = "An array of records, or {\"records\": [...]}"),
-    responses(
-    (status = 200, description = "Imported", body = Outcome),
-    (status = 400, description = "Bad records; nothing imported", body = ErrorBody),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 403, description = "The role may not import", body = ErrorBody),
-    (status = 413, description = "Too large", body = ErrorBody),
-))]
+    responses(IngestAnswers))]
 pub async fn ingest_ratings(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
     ingest(s, v, h, b, Kind::Ratings).await
 }

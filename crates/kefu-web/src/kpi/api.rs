@@ -5,7 +5,7 @@
 use super::answers::{AgentAnswer, ConversationAnswer, KpiRow, SessionAnswer, StoreAnswer};
 use crate::api::ApiRoutes;
 use crate::auth::Viewer;
-use crate::error::{ApiError, AppError, ErrorBody};
+use crate::error::{ApiError, AppError, ReadErrors};
 use crate::kpi::sessions::{SessionFilters, filtered};
 use crate::state::AppState;
 use axum::Json;
@@ -56,9 +56,7 @@ fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
 /// zero denominator; money as "1234.50").
 #[utoipa::path(get, path = "/kpi", params(KpiQuery), responses(
     (status = 200, description = "The rows", body = Vec<KpiRow>),
-    (status = 400, description = "Bad input", body = ErrorBody),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn kpi(
     State(state): State<AppState>,
@@ -100,7 +98,7 @@ pub async fn kpi(
 /// Visible stores and their settings.
 #[utoipa::path(get, path = "/stores", responses(
     (status = 200, description = "The stores", body = Vec<StoreAnswer>),
-    (status = 401, description = "Not logged in", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn stores(
     State(state): State<AppState>,
@@ -126,8 +124,7 @@ pub struct StorePath {
 /// One store.
 #[utoipa::path(get, path = "/stores/{store}", params(StorePath), responses(
     (status = 200, description = "The store", body = StoreAnswer),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn store_one(
     State(state): State<AppState>,
@@ -150,8 +147,7 @@ pub struct AgentsQuery {
 /// Visible agent accounts.
 #[utoipa::path(get, path = "/agents", params(AgentsQuery), responses(
     (status = 200, description = "The agents", body = Vec<AgentAnswer>),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn agents(
     State(state): State<AppState>,
@@ -172,9 +168,7 @@ pub async fn agents(
 /// Sessions of a store with their figures.
 #[utoipa::path(get, path = "/sessions", params(SessionFilters), responses(
     (status = 200, description = "The sessions", body = Vec<SessionAnswer>),
-    (status = 400, description = "Bad input", body = ErrorBody),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn sessions(
     State(state): State<AppState>,
@@ -201,8 +195,7 @@ pub struct ConversationPath {
 #[utoipa::path(get, path = "/stores/{store}/conversations/{conversation}",
     params(ConversationPath), responses(
     (status = 200, description = "The conversation", body = ConversationAnswer),
-    (status = 401, description = "Not logged in", body = ErrorBody),
-    (status = 404, description = "Not found, or not visible", body = ErrorBody),
+    ReadErrors,
 ))]
 pub async fn conversation(
     State(state): State<AppState>,
