@@ -7,6 +7,7 @@ pub mod money;
 pub mod record;
 pub mod role;
 pub mod settings;
+pub mod targets;
 pub mod time;
 
 pub use lang::Lang;

@@ -1,286 +1,73 @@
 //! The REST API under `/api/v1`: JSON in and out, authenticated by an API
 //! token (`Authorization: Bearer kefu_…`) or a browser session (writes then
-//! need the `X-CSRF-Token` header). Answers go through the same
-//! [`Gate`] as the pages. The document is at `/api/v1/openapi.json`.
+//! need the `X-CSRF-Token` header). Each capability contributes its
+//! endpoints; answers go through the same [`kefu_app::Gate`] as the pages.
+//! The document, generated from the handlers' types
+//! ([`crate::openapi::ApiDoc`]), is at `/api/v1/openapi.json`.
 
-use crate::auth::Viewer;
-use crate::error::{ApiError, AppError};
-use crate::ingest::{parse_batch, store};
-use crate::pages::sessions::{SessionFilters, filtered};
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::Router;
+use axum::handler::Handler;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use kefu_domain::time::parse_day;
-use kefu_import::Kind;
-use kefu_kpi::report::rows;
-use kefu_kpi::transcript::{SessionRow, Transcript};
-use kefu_kpi::{Filter, Grouping};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-/// The routes of the API.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(crate::openapi::document))
-        .route("/kpi", get(kpi))
-        .route("/stores", get(stores))
-        .route("/stores/{store}", get(store_one))
-        .route("/agents", get(agents))
-        .route("/sessions", get(sessions))
-        .route("/stores/{store}/conversations/{conv}", get(conversation))
-        .route("/messages", post(ingest_messages))
-        .route("/orders", post(ingest_orders))
-        .route("/ratings", post(ingest_ratings))
+/// The API's routes and the list of their methods and paths, so that a
+/// test can check that the document describes every one.
+#[derive(Default)]
+pub struct ApiRoutes {
+    router: Router<AppState>,
+    list: Vec<(&'static str, &'static str)>,
 }
 
-type Body = Result<Bytes, BytesRejection>;
-type Ingested = Result<(StatusCode, Json<Value>), ApiError>;
+impl ApiRoutes {
+    /// No routes.
+    pub fn new() -> ApiRoutes {
+        ApiRoutes::default()
+    }
 
-async fn ingest_messages(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
-    ingest(s, v, h, b, Kind::Messages).await
-}
-
-async fn ingest_orders(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
-    ingest(s, v, h, b, Kind::Orders).await
-}
-
-async fn ingest_ratings(s: State<AppState>, v: Viewer, h: HeaderMap, b: Body) -> Ingested {
-    ingest(s, v, h, b, Kind::Ratings).await
-}
-
-/// The query of `/kpi`: the CLI's options.
-#[derive(Debug, Deserialize)]
-pub struct KpiQuery {
-    from: Option<String>,
-    to: Option<String>,
-    /// Any of store, agent, date, hour, comma-separated (default store).
-    by: Option<String>,
-    store: Option<String>,
-}
-
-fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
-    v.as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_day(s).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))))
-        .transpose()
-}
-
-async fn kpi(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<KpiQuery>,
-) -> Result<Response, ApiError> {
-    let gate = viewer.gate(&state);
-    let grouping = Grouping::parse(q.by.as_deref().unwrap_or("store"))
-        .map_err(|e| AppError::BadRequest(format!("by: {e}")))?;
-    let filter = Filter {
-        from: day(&q.from, "from")?,
-        to: day(&q.to, "to")?,
-        store: q.store.clone().filter(|s| !s.is_empty()),
-        ..Filter::default()
-    };
-    if let (Some(f), Some(t)) = (filter.from, filter.to)
-        && f > t
+    /// Adds a `GET` route.
+    pub fn get<H, T>(mut self, path: &'static str, handler: H) -> ApiRoutes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
     {
-        return Err(AppError::BadRequest("from: is after to".into()).into());
+        self.router = self.router.route(path, get(handler));
+        self.list.push(("get", path));
+        self
     }
-    // The JSON text is kept with the figures: writing it is most of the
-    // work of an answer.
-    let key = format!("api/kpi {grouping:?} {filter:?}");
-    let body = gate
-        .memo(&key, async {
-            let groups = gate.kpi(grouping, &filter).await?;
-            let out: Vec<Value> = rows(groups.to_vec())
-                .iter()
-                .map(|r| r.to_json(grouping))
-                .collect();
-            serde_json::to_vec(&out)
-                .map(Bytes::from)
-                .map_err(|e| AppError::Internal(e.into()))
-        })
-        .await?;
-    Ok(([(CONTENT_TYPE, "application/json")], Bytes::clone(&body)).into_response())
-}
 
-fn settings_json(s: &kefu_domain::StoreSettings) -> Value {
-    let map: serde_json::Map<String, Value> = s
-        .pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), Value::String(v)))
-        .collect();
-    Value::Object(map)
-}
-
-async fn stores(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Value>, ApiError> {
-    let gate = viewer.gate(&state);
-    let list = gate.stores().await?;
-    Ok(Json(Value::Array(
-        list.iter()
-            .map(|(c, s)| json!({"code": c, "settings": settings_json(s)}))
-            .collect(),
-    )))
-}
-
-async fn store_one(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let gate = viewer.gate(&state);
-    let s = gate.store(&code).await?;
-    Ok(Json(json!({"code": code, "settings": settings_json(&s)})))
-}
-
-/// The query of `/agents`.
-#[derive(Debug, Deserialize)]
-pub struct AgentsQuery {
-    store: Option<String>,
-}
-
-async fn agents(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<AgentsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let gate = viewer.gate(&state);
-    let list = gate
-        .agents(q.store.as_deref().filter(|s| !s.is_empty()))
-        .await?;
-    Ok(Json(Value::Array(
-        list.iter()
-            .map(|(s, a)| json!({"store": s, "agent": a}))
-            .collect(),
-    )))
-}
-
-/// A session as JSON.
-pub fn session_json(r: &SessionRow) -> Value {
-    json!({
-        "store": r.store, "conversation": r.conv_id, "buyer": r.buyer, "index": r.index,
-        "start": r.start, "kind": r.kind.as_str(), "after_sales": r.after_sales,
-        "receiving_agent": r.receiving_agent, "agents": r.agents,
-        "buyer_messages": r.buyer_messages, "agent_messages": r.agent_messages,
-        "human_rounds": r.human_rounds, "unanswered_rounds": r.unanswered_rounds, "slow_rounds": r.slow_rounds,
-        "first_response_s": r.first_response_ms.map(|v| v as f64 / 1000.0),
-        "avg_response_s": r.mean_response_ms.map(|v| v / 1000.0),
-        "invited": r.invited, "attributed_orders": r.attributed_orders,
-        "sales": kefu_domain::Fen(r.sales_fen).to_string(),
-    })
-}
-
-async fn sessions(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(f): Query<SessionFilters>,
-) -> Result<Json<Value>, ApiError> {
-    let gate = viewer.gate(&state);
-    let (_, _, list) = filtered(&gate, &f).await?;
-    Ok(Json(Value::Array(list.iter().map(session_json).collect())))
-}
-
-/// A transcript as JSON.
-pub fn transcript_json(t: &Transcript) -> Value {
-    json!({
-        "store": t.store, "conversation": t.conv_id, "buyer": t.buyer,
-        "sessions": t.sessions.iter().filter(|s| !s.start.is_empty()).map(session_json).collect::<Vec<_>>(),
-        "messages": t.messages.iter().map(|m| json!({
-            "message_id": m.message_id, "sender": m.sender.as_str(), "kind": m.kind.as_str(),
-            "counts_as": m.role.as_str(), "agent": m.agent, "sent_at": m.sent_at,
-            "content": m.content, "session": m.session,
-        })).collect::<Vec<_>>(),
-        "rounds": t.rounds.iter().map(|r| json!({
-            "session": r.session, "start_seq": r.start_seq, "end_seq": r.end_seq,
-            "outcome": format!("{:?}", r.outcome).to_lowercase(),
-            "response_s": r.response_ms.map(|v| v as f64 / 1000.0), "agent": r.agent,
-            "counted": r.counted, "slow": r.slow,
-        })).collect::<Vec<_>>(),
-        "orders": t.orders.iter().map(|o| json!({
-            "order_id": o.order_id, "created_at": o.created_at, "paid_at": o.paid_at,
-            "amount": kefu_domain::Fen(o.amount_fen).to_string(),
-            "refund_amount": o.refund_fen.map(|f| kefu_domain::Fen(f).to_string()),
-            "attributed_agent": o.attributed_agent, "attributed_message_id": o.attributed_message_id,
-            "session": o.session,
-        })).collect::<Vec<_>>(),
-        "ratings": t.ratings.iter().map(|r| json!({
-            "agent": r.agent, "rated_at": r.rated_at, "score": r.score, "counted": r.counted,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-async fn conversation(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((store, conv)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let conv: i64 = conv.parse().map_err(|_| AppError::NotFound)?;
-    let gate = viewer.gate(&state);
-    let t = gate.conversation(&store, conv).await?;
-    Ok(Json(transcript_json(&t)))
-}
-
-async fn ingest(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    body: Body,
-    kind: Kind,
-) -> Ingested {
-    viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
-    let gate = viewer.gate(&state);
-    gate.require(kefu_access::Action::Import)?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(format!(
-                "the body is larger than {} bytes",
-                state.config.upload_limit
-            ))
-        } else {
-            AppError::BadRequest(format!("cannot read the body: {e}"))
-        }
-    })?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("the body is not JSON: {e}")))?;
-    let items = match value {
-        Value::Array(a) => a,
-        Value::Object(mut o) => match o.remove("records") {
-            Some(Value::Array(a)) => a,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "send a JSON array of records, or {\"records\": [...]}".into(),
-                )
-                .into());
-            }
-        },
-        _ => return Err(AppError::BadRequest("send a JSON array of records".into()).into()),
-    };
-    let limit = state.config.batch_limit;
-    if items.len() > limit {
-        return Err(AppError::TooLarge(format!(
-            "a batch holds at most {limit} records; this one has {}",
-            items.len()
-        ))
-        .into());
+    /// Adds a `POST` route.
+    pub fn post<H, T>(mut self, path: &'static str, handler: H) -> ApiRoutes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, post(handler));
+        self.list.push(("post", path));
+        self
     }
-    let records = match parse_batch(kind, &items) {
-        Ok(r) => r,
-        Err((problems, count)) => {
-            let first = problems.first().map(|p| p.text()).unwrap_or_default();
-            return Err(AppError::Invalid(json!({
-                "error": format!("{count} bad records; nothing was imported. First: {first}"),
-                "errors": problems.iter().map(|p| json!({"index": p.at, "field": p.field, "reason": p.reason})).collect::<Vec<_>>(),
-            }))
-            .into());
-        }
-    };
-    let o = store(&gate, records).await?;
-    Ok((
-        StatusCode::OK,
-        Json(serde_json::to_value(&o).map_err(|e| AppError::Internal(e.into()))?),
-    ))
+
+    /// These routes and another capability's.
+    pub fn merge(mut self, other: ApiRoutes) -> ApiRoutes {
+        self.router = self.router.merge(other.router);
+        self.list.extend(other.list);
+        self
+    }
+
+    /// Every route as (method in lower case, path).
+    pub fn list(&self) -> &[(&'static str, &'static str)] {
+        &self.list
+    }
+
+    /// The axum router of these routes.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
+
+/// The routes of the API: the document and every capability's endpoints.
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .get("/openapi.json", crate::openapi::document)
+        .merge(crate::kpi::api_routes())
+        .merge(crate::import::api_routes())
 }

@@ -134,6 +134,34 @@ impl AppError {
     }
 }
 
+/// The JSON body of an API error, as [`AppError::to_json`] writes it (for
+/// the OpenAPI document).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in English.
+    pub error: String,
+    /// The reason in the viewer's language (refusals of a rule, busy).
+    pub message: Option<String>,
+    /// The field at fault, when one is.
+    pub field: Option<String>,
+    /// A refused batch: each bad record (at most 50).
+    pub errors: Option<Vec<crate::import::ingest::RecordError>>,
+}
+
+/// The errors a read of the API may answer (for the document).
+#[derive(utoipa::IntoResponses)]
+pub enum ReadErrors {
+    /// Bad input.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// Not logged in: no valid token or session.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Not found, or not visible to the caller.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
 /// An error answered as JSON (the API).
 pub struct ApiError(pub AppError);
 

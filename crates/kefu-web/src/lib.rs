@@ -6,19 +6,25 @@
 //! [`kefu_app::Gate`] of the viewer's actor, which asks their
 //! [`kefu_access::Scope`]: the one place that decides who sees what.
 
+// Shared by every capability.
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod charts;
 pub mod error;
 pub mod i18n;
-pub mod ingest;
 pub mod openapi;
-pub mod pages;
 pub mod security;
 pub mod state;
 pub mod table;
 pub mod view;
+
+// One module per capability: its pages, API handlers, routes and menu
+// entries (templates in `templates/<capability>/`).
+pub mod accounts;
+pub mod import;
+pub mod kpi;
+pub mod stores;
 
 use axum::Router;
 use axum::routing::get;
@@ -31,8 +37,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::routes())
         .merge(auth::routes())
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(kpi::routes())
+        .merge(stores::routes())
+        .merge(import::routes())
+        .merge(accounts::routes())
+        .nest("/api/v1", api::routes().into_router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.upload_limit,
         ))
@@ -40,6 +49,18 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(state::log_requests))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
+}
+
+/// The navigation of a viewer: every capability's entries, in the order
+/// the menu shows them.
+pub fn menu(viewer: &auth::Viewer) -> Vec<view::NavItem> {
+    [
+        kpi::menu(viewer),
+        stores::menu(viewer),
+        import::menu(viewer),
+        accounts::menu(viewer),
+    ]
+    .concat()
 }
 
 async fn healthz() -> &'static str {

@@ -4,8 +4,8 @@
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use kefu_access::Action;
 use kefu_app::Gate;
+use kefu_domain::targets::{Target, default_target};
 use kefu_domain::time::{format_day, parse_day};
 use kefu_domain::{Fen, Role};
 use kefu_kpi::report::{Figure, Value};
@@ -28,15 +28,36 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// One entry of the navigation.
+/// One entry of the navigation, contributed by a capability's `menu`.
 #[derive(Debug, Clone)]
 pub struct NavItem {
     /// Where it leads.
     pub href: &'static str,
     /// Its label.
     pub label: &'static str,
+    /// The name pages give to highlight it (`overview`, `sessions`, …).
+    pub key: &'static str,
     /// Whether it is the current page.
     pub active: bool,
+}
+
+impl NavItem {
+    /// An entry, not highlighted.
+    pub fn new(href: &'static str, label: &'static str, key: &'static str) -> NavItem {
+        NavItem {
+            href,
+            label,
+            key,
+            active: false,
+        }
+    }
+}
+
+/// Renders a template into a page response.
+pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>, AppError> {
+    t.render()
+        .map(axum::response::Html)
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The frame of every page.
@@ -63,15 +84,9 @@ impl Chrome {
     /// entry to highlight.
     pub fn new(viewer: &Viewer, title: String, active: &'static str) -> Chrome {
         let l = viewer.lang;
-        let mut nav = vec![
-            ("/", l.t("总览", "Overview"), "overview"),
-            ("/sessions", l.t("会话", "Sessions"), "sessions"),
-        ];
-        if viewer.scope.may(Action::Import) {
-            nav.push(("/import", l.t("导入", "Import"), "import"));
-        }
-        if viewer.scope.may(Action::Administer) {
-            nav.push(("/admin/users", l.t("用户", "Users"), "users"));
+        let mut nav = crate::menu(viewer);
+        for item in &mut nav {
+            item.active = item.key == active;
         }
         let role = match l {
             Lang::Zh => viewer.user.role.zh(),
@@ -84,14 +99,7 @@ impl Chrome {
         Chrome {
             lang: l,
             title,
-            nav: nav
-                .into_iter()
-                .map(|(href, label, key)| NavItem {
-                    href,
-                    label,
-                    active: key == active,
-                })
-                .collect(),
+            nav,
             user: format!("{} · {}", viewer.user.display_name, role),
             csrf: viewer.csrf.clone().unwrap_or_default(),
             switch_href: format!("/lang/{code}?next={}", url_encode(&viewer.path)),
@@ -260,32 +268,6 @@ pub fn number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-/// A service target: a bound on a figure (spec `contracts.md` §1: first
-/// response ≤ 20 s, mean response ≤ 25 s by default).
-#[derive(Debug, Clone, Copy)]
-pub struct Target {
-    /// The figure bounded.
-    pub figure: Figure,
-    /// The bound.
-    pub bound: f64,
-    /// `true`: the figure must stay at or below the bound.
-    pub at_most: bool,
-}
-
-/// The default service targets of a contract.
-pub const DEFAULT_TARGETS: [Target; 2] = [
-    Target {
-        figure: Figure::FirstResponseS,
-        bound: 20.0,
-        at_most: true,
-    },
-    Target {
-        figure: Figure::AvgResponseS,
-        bound: 25.0,
-        at_most: true,
-    },
-];
-
 /// A KPI card: a figure, its value and its target.
 #[derive(Debug, Clone)]
 pub struct Card {
@@ -321,9 +303,9 @@ pub fn cards(row: Option<&kefu_kpi::Row>, lang: Lang) -> Vec<Card> {
         .iter()
         .map(|&f| {
             let v = row.and_then(|r| r.get(f));
-            let target = DEFAULT_TARGETS.iter().find(|t| t.figure == f);
+            let target = default_target(f.name());
             let status = match (target, number(v)) {
-                (Some(t), Some(x)) if t.at_most == (x <= t.bound) => "met",
+                (Some(t), Some(x)) if t.met(x) => "met",
                 (Some(_), Some(_)) => "missed",
                 _ => "",
             };
@@ -331,9 +313,7 @@ pub fn cards(row: Option<&kefu_kpi::Row>, lang: Lang) -> Vec<Card> {
                 name: f.name(),
                 label: label(f, lang),
                 value: show(f, v),
-                target: target
-                    .map(|t| format!("{} {}", if t.at_most { "≤" } else { "≥" }, t.bound))
-                    .unwrap_or_default(),
+                target: target.map(Target::text).unwrap_or_default(),
                 status,
             }
         })
@@ -345,5 +325,24 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => role.zh(),
         Lang::En => role.as_str(),
+    }
+}
+
+/// The bound of a figure's default service target, for a chart's target
+/// line.
+pub fn target_bound(f: Figure) -> Option<f64> {
+    default_target(f.name()).map(|t| t.bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_target_names_a_figure() {
+        for t in kefu_domain::targets::DEFAULT_TARGETS {
+            assert!(Figure::from_name(t.figure).is_some(), "{}", t.figure);
+        }
+        assert_eq!(target_bound(Figure::FirstResponseS), Some(20.0));
     }
 }

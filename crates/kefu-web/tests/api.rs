@@ -172,6 +172,51 @@ async fn openapi(backend: Backend) {
     app.stop().await;
 }
 
+/// Every route of the API router is in the generated document with its
+/// method, and answers on the real server (401 without a token: it is
+/// routed, not the router's 404).
+async fn every_route_documented(backend: Backend) {
+    let app = App::start(backend).await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let routes = kefu_web::api::routes();
+    assert!(routes.list().len() >= 10, "{:?}", routes.list());
+    for (method, path) in routes.list() {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not in the document"
+        );
+        let url = format!(
+            "{}/api/v1{}",
+            app.base,
+            path.replace('{', "x").replace('}', "")
+        );
+        let r = match *method {
+            "get" => app.http.get(url),
+            "post" => app.http.post(url),
+            other => panic!("a method the test does not know: {other}"),
+        };
+        let status = r.send().await.unwrap().status();
+        let want = if *path == "/openapi.json" {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(status, want, "{method} {path}");
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        routes.list().len(),
+        "nothing documented that is not routed"
+    );
+    app.stop().await;
+}
+
 /// Tables export to CSV (with a BOM for Excel) and XLSX with the page's
 /// filters.
 async fn exports(backend: Backend) {
@@ -374,6 +419,7 @@ on_both!(
     ingestion,
     tokens,
     openapi,
+    every_route_documented,
     exports,
     import_page,
     concurrent_ingestion

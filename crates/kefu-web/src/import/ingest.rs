@@ -46,8 +46,46 @@ impl Problem {
     }
 }
 
-/// What an import did, or why it did nothing.
+/// A refused record of an API batch, as the 400 answer lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordError {
+    /// The record's index in the batch, from 0.
+    pub index: u64,
+    /// The field at fault, when one is.
+    pub field: Option<String>,
+    /// Why the record was refused.
+    pub reason: String,
+}
+
+/// The 400 answer to a batch with bad records: nothing was imported.
 #[derive(Debug, Clone, Serialize)]
+pub struct BatchRefused {
+    /// How many records were bad, and the first reason.
+    pub error: String,
+    /// The bad records (at most [`ERRORS_SHOWN`]).
+    pub errors: Vec<RecordError>,
+}
+
+impl BatchRefused {
+    /// The answer to problems found in a batch (`count` in all).
+    pub fn new(problems: &[Problem], count: u64) -> BatchRefused {
+        let first = problems.first().map(|p| p.text()).unwrap_or_default();
+        BatchRefused {
+            error: format!("{count} bad records; nothing was imported. First: {first}"),
+            errors: problems
+                .iter()
+                .map(|p| RecordError {
+                    index: p.at,
+                    field: p.field.clone(),
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What an import did, or why it did nothing.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     /// Records read.
     pub read: u64,
@@ -62,7 +100,7 @@ pub struct Outcome {
 }
 
 /// A message skipped because its id is known with other content.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
     /// Store code.
     pub store: String,

@@ -2,12 +2,12 @@
 //! ratings, with a progress bar; errors are listed in the page and nothing
 //! is imported when there is any.
 
-use super::render;
+use super::ingest::{Outcome, Problem, Upload, read_files, store};
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::ingest::{Outcome, Problem, Upload, read_files, store};
 use crate::state::AppState;
 use crate::view::Chrome;
+use crate::view::render;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ use kefu_import::Kind;
 use tokio::io::AsyncWriteExt;
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "import/import.html")]
 struct ImportPage {
     c: Chrome,
     kind: String,

@@ -3,12 +3,12 @@
 //! `/stores/{store}/conversations/{conv}`: the transcript with its
 //! sessions, rounds, response times and the orders attributed.
 
-use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
+use crate::view::render;
 use crate::view::{Chrome, PeriodQuery, money, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -22,8 +22,9 @@ use serde::Deserialize;
 /// Rows shown per page of the sessions list.
 pub const PAGE_SIZE: usize = 100;
 
-/// The filters of the sessions list.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The filters of the sessions list (the page's and the API's).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionFilters {
     /// Store code; the first visible store when empty.
     pub store: Option<String>,
@@ -42,9 +43,11 @@ pub struct SessionFilters {
     pub unanswered: Option<String>,
     /// `1`: only sessions with a slow round.
     pub slow: Option<String>,
-    /// Page number, from 1.
+    /// Page number, from 1 (the page only).
+    #[param(ignore)]
     pub page: Option<usize>,
-    /// Export: `csv` or `xlsx`.
+    /// Export: `csv` or `xlsx` (the page only).
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
@@ -148,7 +151,7 @@ pub fn session_table(name: String, rows: &[SessionRow], l: Lang) -> Table {
 }
 
 #[derive(Template)]
-#[template(path = "sessions.html")]
+#[template(path = "kpi/sessions.html")]
 struct SessionsPage {
     c: Chrome,
     stores: Vec<String>,
@@ -281,7 +284,7 @@ struct Block {
 }
 
 #[derive(Template)]
-#[template(path = "transcript.html")]
+#[template(path = "kpi/transcript.html")]
 struct TranscriptPage {
     c: Chrome,
     csv_href: String,

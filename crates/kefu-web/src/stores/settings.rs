@@ -2,12 +2,12 @@
 //! managers and admins; a bad value is refused with the reason and nothing
 //! is saved.
 
-use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::view::Chrome;
+use crate::view::render;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +15,7 @@ use kefu_access::Action;
 use std::collections::HashMap;
 
 #[derive(Template)]
-#[template(path = "settings.html")]
+#[template(path = "stores/settings.html")]
 struct SettingsPage {
     c: Chrome,
     store: String,

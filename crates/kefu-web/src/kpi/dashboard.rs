@@ -2,13 +2,13 @@
 //! daily trend, the hour-of-day heatmap and a table (stores, agents or
 //! days) that sorts by any figure and exports to CSV and XLSX.
 
-use super::render;
 use crate::auth::{Viewer, url_encode};
 use crate::charts::{Series, heatmap, trend};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{KpiTableSpec, Table, kpi_table};
+use crate::view::render;
 use crate::view::{Card, Chrome, Period, PeriodQuery, cards, label, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -39,7 +39,7 @@ pub const TABLE_FIGURES: [Figure; 14] = [
 ];
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "kpi/dashboard.html")]
 struct Dashboard<'a> {
     c: Chrome,
     heading: String,
@@ -150,7 +150,8 @@ async fn make(
             series(Figure::FirstResponseS, "#fa8c16"),
             series(Figure::AvgResponseS, "#722ed1"),
         ],
-        Some((20.0, lang.t("首响目标", "first-response target"))),
+        crate::view::target_bound(Figure::FirstResponseS)
+            .map(|b| (b, lang.t("首响目标", "first-response target"))),
     );
     let mut grid: BTreeMap<i32, [f64; 24]> = days.iter().map(|d| (*d, [0.0; 24])).collect();
     for (k, t) in hourly.iter() {

@@ -2,11 +2,11 @@
 //! Passwords and tokens are shown once, when made; only their hashes are
 //! kept.
 
-use super::render;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
+use crate::view::render;
 use crate::view::{Chrome, role_label};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -35,7 +35,7 @@ struct TokenLine {
 }
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "accounts/users.html")]
 struct UsersPage {
     c: Chrome,
     users: Vec<UserLine>,
