@@ -1,6 +1,6 @@
-//! The one CSV writer of kefu's exports: the web's page exports (tables,
-//! sessions, transcripts, users) and `kefu kpi --format csv` all write
-//! through [`CsvWriter`].
+//! The one CSV and XLSX writer of kefu's exports: the web's page exports
+//! (tables, sessions, transcripts, users) and `kefu kpi --format csv|xlsx`
+//! all write through [`CsvWriter`] and [`xlsx::workbook`].
 //!
 //! Exports carry text that buyers, agents and stores wrote: chat messages,
 //! buyer ids, agent names. A spreadsheet program reads a CSV cell that
@@ -20,6 +20,8 @@
 //! The import's reject files are not written here: they hold rejected
 //! input lines as they came, to be corrected and imported again, so they
 //! must not be altered.
+
+pub mod xlsx;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

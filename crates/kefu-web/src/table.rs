@@ -136,31 +136,26 @@ impl Table {
         w.finish().map_err(io)
     }
 
-    /// The table as an Excel workbook of one sheet.
+    /// The table as an Excel workbook of one sheet (the one XLSX writer,
+    /// [`kefu_export::xlsx::workbook`]).
     pub fn to_xlsx(&self) -> Result<Vec<u8>, AppError> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.into());
-        let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        let sheet = book.add_worksheet();
-        for (c, h) in self.headers.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, c as u16, &h.label, &bold)
-                .map_err(xe)?;
-            sheet.set_column_width(c as u16, 14).map_err(xe)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            for (c, cell) in row.iter().enumerate() {
-                match cell.number {
-                    Some(n) => sheet.write_number(r, c as u16, n).map_err(xe)?,
-                    None if cell.text == "—" => sheet,
-                    None => sheet.write_string(r, c as u16, &cell.text).map_err(xe)?,
-                };
-            }
-        }
-        sheet.set_freeze_panes(1, 0).map_err(xe)?;
-        book.save_to_buffer().map_err(xe)
+        use kefu_export::xlsx::{ColumnWidths, NumberFormat, SheetLayout, XlsxCell, workbook};
+        let headers: Vec<&str> = self.headers.iter().map(|h| h.label.as_str()).collect();
+        let rows = self.rows.iter().map(|row| {
+            row.iter()
+                .map(|cell| match cell.number {
+                    Some(n) => XlsxCell::Number(n, NumberFormat::General),
+                    None if cell.text == "—" => XlsxCell::Empty,
+                    None => XlsxCell::Text(cell.text.as_str().into()),
+                })
+                .collect()
+        });
+        let layout = SheetLayout {
+            name: None,
+            frozen_columns: 0,
+            widths: ColumnWidths::Fixed(14),
+        };
+        workbook(&headers, rows, &layout).map_err(|e| AppError::Internal(e.into()))
     }
 
     /// The export response for `format` (`csv` or `xlsx`).

@@ -150,71 +150,58 @@ pub fn write_groups(
     Ok(())
 }
 
+/// The rows as an Excel workbook (the one XLSX writer of kefu's exports,
+/// [`kefu_export::xlsx::workbook`]): keys and figures typed, money, rates
+/// and seconds in their formats, the keys kept in view.
 fn write_xlsx(rows: &[Row], g: Grouping, path: &Path) -> anyhow::Result<()> {
-    use rust_xlsxwriter::{Format as Cell, Workbook};
+    use kefu_export::xlsx::{ColumnWidths, NumberFormat, SheetLayout, XlsxCell, workbook};
     let figs = columns(rows);
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(tr("数据绩效", "KPIs"))?;
-    let bold = Cell::new().set_bold();
-    let money = Cell::new().set_num_format("#,##0.00");
-    let rate = Cell::new().set_num_format("0.00%");
-    let secs = Cell::new().set_num_format("0.0");
     let keys = g.keys();
-    let mut col: u16 = 0;
-    for k in &keys {
-        ws.write_with_format(0, col, key_label(k), &bold)?;
-        col += 1;
-    }
-    for f in &figs {
-        ws.write_with_format(
-            0,
-            col,
-            if english() { f.name() } else { f.label_zh() },
-            &bold,
-        )?;
-        col += 1;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = (i + 1) as u32;
-        let mut col: u16 = 0;
-        for (k, t) in r.key_texts(g) {
-            match (k, t) {
+    let headers: Vec<&str> = keys
+        .iter()
+        .map(|k| key_label(k))
+        .chain(
+            figs.iter()
+                .map(|f| if english() { f.name() } else { f.label_zh() }),
+        )
+        .collect();
+    let cells = rows.iter().map(|r| {
+        let mut cells: Vec<XlsxCell> = r
+            .key_texts(g)
+            .into_iter()
+            .map(|(k, t)| match (k, t) {
                 ("hour", Some(h)) => {
-                    ws.write(row, col, h.parse::<f64>().unwrap_or_default())?;
+                    XlsxCell::Number(h.parse::<f64>().unwrap_or_default(), NumberFormat::General)
                 }
-                (_, Some(t)) => {
-                    ws.write(row, col, t)?;
-                }
-                (_, None) => {}
+                (_, Some(t)) => XlsxCell::Text(t.into()),
+                (_, None) => XlsxCell::Empty,
+            })
+            .collect();
+        cells.extend(figs.iter().map(|f| match r.get(*f) {
+            Some(Value::Count(n)) => XlsxCell::Number(*n as f64, NumberFormat::General),
+            Some(Value::Number(Some(x))) => {
+                let seconds = f.name().ends_with("_s") || f.name().ends_with("_ratio");
+                let format = if seconds {
+                    NumberFormat::Decimal
+                } else {
+                    NumberFormat::Percent
+                };
+                XlsxCell::Number(*x, format)
             }
-            col += 1;
-        }
-        for f in &figs {
-            match r.get(*f) {
-                Some(Value::Count(n)) => {
-                    ws.write(row, col, *n as f64)?;
-                }
-                Some(Value::Number(Some(x))) => {
-                    let fmt = if f.name().ends_with("_s") || f.name().ends_with("_ratio") {
-                        &secs
-                    } else {
-                        &rate
-                    };
-                    ws.write_with_format(row, col, *x, fmt)?;
-                }
-                Some(Value::Money(Some(m))) => {
-                    ws.write_with_format(row, col, m.0 as f64 / 100.0, &money)?;
-                }
-                _ => {}
+            Some(Value::Money(Some(m))) => {
+                XlsxCell::Number(m.0 as f64 / 100.0, NumberFormat::Money)
             }
-            col += 1;
-        }
-    }
-    ws.set_freeze_panes(1, keys.len() as u16)?;
-    ws.autofit();
-    wb.save(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+            _ => XlsxCell::Empty,
+        }));
+        cells
+    });
+    let layout = SheetLayout {
+        name: Some(tr("数据绩效", "KPIs").to_string()),
+        frozen_columns: keys.len() as u16,
+        widths: ColumnWidths::Fit,
+    };
+    let bytes = workbook(&headers, cells, &layout)?;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
