@@ -92,6 +92,10 @@ pub async fn run(db: &str, a: &KpiArgs) -> anyhow::Result<ExitCode> {
             let app = crate::db::app(db).await?;
             let groups = crate::db::cli_gate(&app).kpi(grouping, &filter).await;
             app.close().await?;
+            // The service layer's cache holds the other reference; once it
+            // is gone the rows are taken, not copied (a grouping by date and
+            // hour can hold millions).
+            drop(app);
             let mut g = std::sync::Arc::unwrap_or_clone(groups?);
             g.sort_by(|x, y| x.0.cmp(&y.0));
             g
