@@ -215,3 +215,32 @@ impl IntoResponse for AppError {
         self.finish(res)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_write_answers_503_with_retry_after() {
+        let api = ApiError::from(kefu_app::Error::Busy).into_response();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.headers()[RETRY_AFTER], "5");
+        let page = AppError::from(kefu_app::Error::Busy).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(page.headers()[RETRY_AFTER], "5");
+        let json = AppError::Busy.to_json();
+        assert!(json["error"].as_str().unwrap().contains("busy"), "{json}");
+    }
+
+    #[test]
+    fn refusals_answer_with_field_and_both_languages() {
+        let e: AppError = kefu_app::Error::invalid("client", "需要甲方", "needs a client").into();
+        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+        let json = e.to_json();
+        assert_eq!(json["error"], "needs a client");
+        assert_eq!(json["field"], "client");
+        assert_eq!(json["message"], "需要甲方", "outside a request: Chinese");
+        let e: AppError = kefu_app::Error::conflict("已存在", "exists").into();
+        assert_eq!(e.status(), StatusCode::CONFLICT);
+    }
+}
