@@ -1,7 +1,7 @@
 //! Imports (managers and admins): records in, in one transaction that
-//! holds the write turn; the import's commit runs the projections of the
-//! records it touched (today the KPI facts) in the same transaction, then
-//! clears the caches and records who imported what.
+//! holds the write turn; the import's commit records who imported what and
+//! runs the projections of the records it touched (today the KPI facts),
+//! all in the same transaction, then clears the caches.
 //!
 //! Reading and validating files is the caller's (`kefu-import`): the CLI
 //! streams them, the server reads uploads and JSON batches; both hand the
@@ -68,17 +68,19 @@ impl Import<'_> {
         self.tally.unchanged += out.unchanged;
     }
 
-    /// Runs the projections of the conversations touched (their KPI facts)
-    /// and commits; returns how many conversations were recomputed. The
-    /// caches are cleared and the import recorded with its actor.
-    pub async fn commit(self) -> Result<u64> {
-        let recomputed = self.tx.commit().await?;
-        self.gate.app.written();
+    /// Records the import with its actor, runs the projections of the
+    /// conversations touched (their KPI facts) and commits, all in one
+    /// transaction; returns how many conversations were recomputed. The
+    /// caches are cleared.
+    pub async fn commit(mut self) -> Result<u64> {
         let detail = format!(
-            "imported={} unchanged={} recomputed={recomputed}",
+            "imported={} unchanged={}",
             self.tally.imported, self.tally.unchanged
         );
-        self.gate.record("import", "records", detail).await;
+        let entry = self.gate.entry("import", "records", detail);
+        self.tx.record(&entry).await?;
+        let recomputed = self.tx.commit().await?;
+        self.gate.app.written();
         Ok(recomputed)
     }
 

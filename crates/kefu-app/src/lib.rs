@@ -134,25 +134,31 @@ impl Gate {
         }
     }
 
-    /// Records a write of this actor in the audit log. The write has been
-    /// made: a failure to record it is logged, not returned.
-    async fn record(&self, action: &str, subject: &str, detail: String) {
-        let (token_id, actor_name) = match &self.actor.who {
-            Who::Token { id, .. } => (Some(*id), self.actor.name()),
-            _ => (None, self.actor.name()),
+    /// The audit entry of a write of this actor, logged as it is made.
+    fn entry(&self, action: &str, subject: &str, detail: String) -> AuditEntry {
+        let token_id = match &self.actor.who {
+            Who::Token { id, .. } => Some(*id),
+            _ => None,
         };
-        let entry = AuditEntry {
+        tracing::info!(target: "kefu::audit", by = %self.actor.name(), action, subject, detail = %detail, "write");
+        AuditEntry {
             id: 0,
             at_ms: now_ms(),
             actor_kind: self.actor.kind().into(),
             user_id: self.actor.user_id(),
-            actor_name,
+            actor_name: self.actor.name(),
             token_id,
             action: action.into(),
             subject: subject.into(),
             detail,
-        };
-        tracing::info!(target: "kefu::audit", by = %entry.actor_name, action, subject, detail = %entry.detail, "write");
+        }
+    }
+
+    /// Records a write of this actor in the audit log, after the write (an
+    /// import records itself in its own transaction instead). The write
+    /// has been made: a failure to record it is logged, not returned.
+    async fn record(&self, action: &str, subject: &str, detail: String) {
+        let entry = self.entry(action, subject, detail);
         if let Err(e) = self.app.db.record(&entry).await {
             tracing::error!(target: "kefu::audit", error = %format!("{e:#}"), action, subject, "cannot record a write");
         }

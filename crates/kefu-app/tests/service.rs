@@ -354,5 +354,10 @@ async fn a_write_past_its_turn_is_busy(app: App) {
     s.set("session_idle_minutes", "15").unwrap();
     assert!(matches!(cli.put_store("dy-9", &s).await, Err(Error::Busy)));
     held.rollback().await.unwrap();
+    let log = cli.audit_entries(10).await.unwrap();
+    assert!(
+        log.iter().all(|e| e.action != "import"),
+        "a rolled-back import leaves no record: {log:?}"
+    );
     cli.put_store("dy-9", &s).await.unwrap();
 }

@@ -29,6 +29,13 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// The statement that adds an entry, its values bound in the order of
+/// [`AuditEntry`]'s fields after `id`; shared by [`AuditLog::record`] and
+/// the import transaction's [`crate::ImportTx::record`].
+pub const INSERT_ENTRY: &str = "INSERT INTO audit_log \
+     (at_ms, actor_kind, user_id, actor_name, token_id, action, subject, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
 /// Storage of the audit log.
 #[async_trait]
 pub trait AuditLog: Send + Sync {
@@ -47,10 +54,8 @@ macro_rules! sql_audit {
         #[::async_trait::async_trait]
         impl $crate::audit::AuditLog for $repo {
             async fn record(&self, e: &$crate::audit::AuditEntry) -> ::anyhow::Result<i64> {
-                Ok(::sqlx::query_scalar(
-                    "INSERT INTO audit_log (at_ms, actor_kind, user_id, actor_name, token_id, action, subject, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
+                let sql = format!("{} RETURNING id", $crate::audit::INSERT_ENTRY);
+                Ok(::sqlx::query_scalar(&sql)
                 .bind(e.at_ms)
                 .bind(&e.actor_kind)
                 .bind(e.user_id)

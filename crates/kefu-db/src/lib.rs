@@ -128,6 +128,9 @@ pub trait ImportTx: Send {
     /// facts) in this transaction, then commits. Returns how many
     /// conversations were recomputed.
     async fn commit(self: Box<Self>) -> Result<u64>;
+    /// Adds an entry to the audit log in this transaction, so the import
+    /// and the record of who made it commit (or vanish) together.
+    async fn record(&mut self, entry: &AuditEntry) -> Result<()>;
     /// Discards everything added.
     async fn rollback(self: Box<Self>) -> Result<()>;
 }

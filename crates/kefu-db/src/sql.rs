@@ -425,6 +425,21 @@ macro_rules! sql_repository {
                 Ok((touched.len() + store_of.len()) as u64)
             }
 
+            async fn record(&mut self, e: &$crate::AuditEntry) -> ::anyhow::Result<()> {
+                ::sqlx::query($crate::audit::INSERT_ENTRY)
+                    .bind(e.at_ms)
+                    .bind(&e.actor_kind)
+                    .bind(e.user_id)
+                    .bind(&e.actor_name)
+                    .bind(e.token_id)
+                    .bind(&e.action)
+                    .bind(&e.subject)
+                    .bind(&e.detail)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn rollback(self: Box<Self>) -> ::anyhow::Result<()> {
                 self.tx.rollback().await?;
                 Ok(())
