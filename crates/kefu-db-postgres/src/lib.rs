@@ -181,7 +181,7 @@ async fn insert_conversations(
 
 /// A stored message as `load_conversations` selects it: conversation, seq,
 /// sender, kind, agent, sent_at, content.
-type StoredMessage = (i64, i64, i64, i64, Option<String>, String, String);
+type StoredMessage = (i64, i64, i64, i64, Option<String>, String, String, String);
 
 /// The stored rows of conversations, for a recompute (message `content`
 /// empty unless asked for): one query per table for the whole set; unknown
@@ -204,7 +204,11 @@ async fn load_conversations(
         .collect();
     let sql = format!(
         "SELECT conv_id, seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ANY($1)",
-        if content { "content" } else { "''" }
+        if content {
+            "content, message_id"
+        } else {
+            "'', ''"
+        }
     );
     let rows: Vec<StoredMessage> = sqlx::query_as(&sql)
         .bind(convs)
@@ -212,17 +216,20 @@ async fn load_conversations(
         .await?;
     let messages = rows
         .into_iter()
-        .map(|(conv, seq, sender, kind, agent, sent_at, content)| {
-            let row = MessageRow {
-                seq,
-                sender,
-                kind,
-                agent,
-                sent_at,
-                content,
-            };
-            (conv, row)
-        })
+        .map(
+            |(conv, seq, sender, kind, agent, sent_at, content, message_id)| {
+                let row = MessageRow {
+                    seq,
+                    sender,
+                    kind,
+                    agent,
+                    sent_at,
+                    content,
+                    message_id,
+                };
+                (conv, row)
+            },
+        )
         .collect();
     let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT conv_id, created_at, paid_at, amount_fen FROM orders WHERE conv_id = ANY($1)",
@@ -340,3 +347,5 @@ kefu_db::sql_repository!(
 kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);
 
 kefu_db::sql_audit!(PostgresRepository, sqlx::Postgres);
+
+kefu_db::sql_qa!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);

@@ -140,7 +140,11 @@ async fn load_conversations(
     use kefu_kpi::stored::{MessageRow, OrderRow, RatingRow, StoredConversation};
     let messages_sql = format!(
         "SELECT seq, sender, kind, agent, sent_at, {} FROM messages WHERE conv_id = ?1",
-        if content { "content" } else { "''" }
+        if content {
+            "content, message_id"
+        } else {
+            "'', ''"
+        }
     );
     with_sqlite(tx, |conn| {
         let mut store = conn.prepare("SELECT store_id FROM conversations WHERE id = ?1")?;
@@ -168,6 +172,7 @@ async fn load_conversations(
                         agent: r.get(3)?,
                         sent_at: r.get(4)?,
                         content: r.get(5)?,
+                        message_id: r.get(6)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -265,3 +270,5 @@ kefu_db::sql_repository!(SqliteRepository, SqliteImport, sqlx::Sqlite, SqliteDia
 kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
 
 kefu_db::sql_audit!(SqliteRepository, sqlx::Sqlite);
+
+kefu_db::sql_qa!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);

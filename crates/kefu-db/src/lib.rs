@@ -16,6 +16,10 @@ pub mod audit_contract;
 pub mod contract;
 pub mod dialect;
 pub mod projection;
+pub mod qa;
+pub mod qa_contract;
+pub mod qa_projection;
+mod qa_sql;
 mod sql;
 pub mod store_facts;
 
@@ -33,6 +37,7 @@ pub use anyhow::Result;
 pub use audit::{AuditEntry, AuditLog};
 pub use dialect::{Dialect, is_busy};
 pub use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
+pub use qa::QaStore;
 
 /// What adding one batch of records did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,11 +112,12 @@ pub trait Repository: Send + Sync {
 
 /// Everything kefu stores, as the sum of one small store trait per
 /// capability: records and figures ([`Repository`], the KPI store),
-/// accounts ([`Accounts`]) and the audit log ([`AuditLog`]). Both backends
+/// accounts ([`Accounts`]), the audit log ([`AuditLog`]) and quality
+/// inspection ([`QaStore`]). Both backends
 /// implement every one of them.
-pub trait Database: Repository + Accounts + AuditLog {}
+pub trait Database: Repository + Accounts + AuditLog + QaStore {}
 
-impl<T: Repository + Accounts + AuditLog> Database for T {}
+impl<T: Repository + Accounts + AuditLog + QaStore> Database for T {}
 
 /// One import in progress: a database transaction.
 #[async_trait]

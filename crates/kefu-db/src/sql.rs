@@ -22,6 +22,8 @@ macro_rules! sql_repository {
             convs: ConvIds,
             /// Conversations that existed before: recomputed from storage.
             touched: ::std::collections::BTreeSet<i64>,
+            /// Those of them whose messages changed: inspected again.
+            inspect: ::std::collections::HashSet<i64>,
             /// Conversations this import created (→ their store): computed
             /// from the records kept in `fresh`.
             fresh_convs: $crate::rustc_hash::FxHashMap<i64, i64>,
@@ -245,6 +247,7 @@ macro_rules! sql_repository {
                                     self.fresh.message(conv, p, prefixes, m);
                                 } else {
                                     self.touch(conv);
+                                    self.inspect.insert(conv);
                                 }
                             }
                             Some((conv, sender, agent, sent_at, content, kind)) => {
@@ -403,9 +406,17 @@ macro_rules! sql_repository {
                 let store_of = ::std::mem::take(&mut self.fresh_convs);
                 let params: ::std::collections::HashMap<i64, ::kefu_kpi::Params> =
                     self.params.iter().map(|(store, (p, _))| (*store, p.clone())).collect();
+                let rules = __kefu_qa::rules_in_force(&mut self.tx).await?;
+                let mut qa: ::std::collections::HashMap<i64, $crate::qa_projection::StoreQa> = Default::default();
+                for store in self.params.keys() {
+                    qa.insert(*store, rules.for_store(*store)?);
+                }
                 let computing = ::tokio::task::spawn_blocking(move || {
-                    let facts = fresh.facts(|s| params.get(&s).cloned(), &store_of);
-                    (facts, store_of)
+                    let inspect = |c: &::kefu_kpi::stored::FreshConversation<'_>| {
+                        qa.get(&c.store).map(|q| $crate::qa_projection::inspect_fresh(q, c))
+                    };
+                    let out = fresh.facts_with(|s| params.get(&s).cloned(), &store_of, &inspect);
+                    (out, store_of)
                 });
                 if self.conv_index == Some(true) {
                     let create: &[&str] = <$dialect as $crate::Dialect>::CREATE_CONV_INDEX;
@@ -414,13 +425,20 @@ macro_rules! sql_repository {
                     }
                 }
                 let touched: Vec<i64> = ::std::mem::take(&mut self.touched).into_iter().collect();
-                let mut rows = recompute(&mut self.tx, &touched).await?;
+                let inspect = ::std::mem::take(&mut self.inspect);
+                let plan = (!inspect.is_empty()).then_some((&rules, Some(&inspect)));
+                let (mut rows, inspected) = recompute(&mut self.tx, &touched, true, plan).await?;
                 let (computed, store_of) = computing.await?;
-                for (conv, facts) in computed {
+                let mut fresh_inspected = Vec::with_capacity(computed.len());
+                for (conv, facts, qa) in computed {
                     let store = store_of.get(&conv).copied().unwrap_or_default();
                     rows.push((store, conv, facts));
+                    fresh_inspected.extend(qa);
                 }
                 save_facts(&mut self.tx, rows).await?;
+                let replaced: Vec<i64> = inspect.iter().copied().collect();
+                __kefu_qa::save(&mut self.tx, &replaced, inspected).await?;
+                __kefu_qa::save(&mut self.tx, &[], fresh_inspected).await?;
                 self.tx.commit().await?;
                 Ok((touched.len() + store_of.len()) as u64)
             }
@@ -456,17 +474,22 @@ macro_rules! sql_repository {
         }
 
         /// The projections of conversations that existed before, from their
-        /// stored rows (see `kefu_db::projection`): today the KPI facts, as
-        /// (store id, conversation id, facts).
+        /// stored rows (see `kefu_db::projection`): the KPI facts (when
+        /// `kpi`), as (store id, conversation id, facts), and the QA
+        /// inspections under `qa`'s rules of those it names (all when its
+        /// set is `None`).
         async fn recompute(
             tx: &mut ::sqlx::Transaction<'static, $db>,
             convs: &[i64],
-        ) -> ::anyhow::Result<Vec<(i64, i64, Vec<::kefu_kpi::stored::NamedFact>)>> {
+            kpi: bool,
+            qa: Option<(&$crate::qa_projection::RulesInForce, Option<&::std::collections::HashSet<i64>>)>,
+        ) -> ::anyhow::Result<(Vec<(i64, i64, Vec<::kefu_kpi::stored::NamedFact>)>, Vec<$crate::qa_projection::QaRows>)> {
             use $crate::projection::{KpiFacts, Projection as _, StoreRules};
             use ::std::collections::HashMap;
             let mut out = Vec::new();
+            let mut inspected = Vec::new();
             if convs.is_empty() {
-                return Ok(out);
+                return Ok((out, inspected));
             }
             if convs.len() > CONVS_PER_RECOMPUTE {
                 ::sqlx::query(<$dialect as $crate::Dialect>::REFRESH_STATS).execute(&mut **tx).await?;
@@ -476,14 +499,37 @@ macro_rules! sql_repository {
             for (id, json) in rows {
                 stores.insert(id, StoreRules::of($crate::settings_from_json(&json)?)?);
             }
-            let content = stores.values().any(|r| KpiFacts.needs_content(r));
+            let kpi_content = kpi && stores.values().any(|r| KpiFacts.needs_content(r));
+            let mut store_qa: HashMap<i64, $crate::qa_projection::StoreQa> = HashMap::new();
+            let wants_qa = |c: i64| qa.is_some_and(|(_, only)| only.is_none_or(|set| set.contains(&c)));
             for chunk in convs.chunks(CONVS_PER_RECOMPUTE) {
+                let content = kpi_content || chunk.iter().any(|c| wants_qa(*c));
                 for c in <$dialect as $crate::Dialect>::load_conversations(tx, chunk, content).await? {
                     let Some(rules) = stores.get(&c.store) else { continue };
-                    out.push((c.store, c.id, KpiFacts.project(rules, &c)?));
+                    if kpi {
+                        out.push((c.store, c.id, KpiFacts.project(rules, &c)?));
+                    }
+                    if let Some((force, _)) = qa.filter(|_| wants_qa(c.id)) {
+                        if !store_qa.contains_key(&c.store) {
+                            store_qa.insert(c.store, force.for_store(c.store)?);
+                        }
+                        if let Some(q) = store_qa.get(&c.store) {
+                            inspected.push($crate::qa_projection::inspect_stored(q, rules, &c)?);
+                        }
+                    }
                 }
             }
-            Ok(out)
+            Ok((out, inspected))
+        }
+
+        /// The QA inspections of stored conversations under the rules in
+        /// force (for `qa run`), in this write transaction.
+        async fn qa_recompute(
+            tx: &mut ::sqlx::Transaction<'static, $db>,
+            convs: &[i64],
+        ) -> ::anyhow::Result<Vec<$crate::qa_projection::QaRows>> {
+            let rules = __kefu_qa::rules_in_force(tx).await?;
+            Ok(recompute(tx, convs, false, Some((&rules, None))).await?.1)
         }
 
         /// Replaces conversations' facts in their stores' stored facts.
@@ -556,8 +602,10 @@ macro_rules! sql_repository {
                     .bind(id)
                     .fetch_all(&mut *tx)
                     .await?;
-                let rows = recompute(&mut tx, &convs).await?;
+                let rules = __kefu_qa::rules_in_force(&mut tx).await?;
+                let (rows, inspected) = recompute(&mut tx, &convs, true, Some((&rules, None))).await?;
                 save_facts(&mut tx, rows).await?;
+                __kefu_qa::save(&mut tx, &convs, inspected).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -570,8 +618,14 @@ macro_rules! sql_repository {
                     params: Default::default(),
                     convs: Default::default(),
                     touched: Default::default(),
+                    inspect: Default::default(),
                     fresh_convs: Default::default(),
-                    fresh: Default::default(),
+                    fresh: {
+                        // The QA projection reads the text of new conversations.
+                        let mut fresh = ::kefu_kpi::stored::Fresh::default();
+                        fresh.keep_text();
+                        fresh
+                    },
                     direct: true,
                     conv_index: None,
                 }))
@@ -648,7 +702,7 @@ macro_rules! sql_repository {
                 let messages = rows
                     .into_iter()
                     .map(|(c, seq, sender, kind, agent, sent_at, content)| {
-                        (c, MessageRow { seq, sender, kind, agent, sent_at, content })
+                        (c, MessageRow { seq, sender, kind, agent, sent_at, content, message_id: String::new() })
                     })
                     .collect();
                 let rows: Vec<(i64, String, Option<String>, i64)> =
@@ -688,7 +742,7 @@ macro_rules! sql_repository {
                 let messages = rows
                     .into_iter()
                     .map(|(seq, sender, kind, agent, sent_at, content, id)| {
-                        (MessageRow { seq, sender, kind, agent, sent_at, content }, id)
+                        (MessageRow { seq, sender, kind, agent, sent_at, content, message_id: id.clone() }, id)
                     })
                     .collect();
                 let rows: Vec<(String, Option<String>, i64, String, Option<i64>)> = ::sqlx::query_as(

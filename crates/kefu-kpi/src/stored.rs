@@ -21,8 +21,11 @@ pub struct MessageRow {
     pub agent: Option<String>,
     /// `sent_at` as stored ([`RecordTime::to_text`]).
     pub sent_at: String,
-    /// Content; empty when the store has no auto-reply prefixes.
+    /// Content; empty when the store has no auto-reply prefixes and no
+    /// projection reads the text.
     pub content: String,
+    /// The store's message id; empty when the text is not loaded.
+    pub message_id: String,
 }
 
 /// A message row an import writes.
@@ -278,19 +281,102 @@ pub fn facts(
 pub struct Fresh {
     seq: u64,
     agents: Interner,
-    /// (conversation, message) in blocks of up to [`Fresh::BLOCK`]: a full
-    /// block is never moved, so keeping ten million messages copies none of
-    /// them until [`Fresh::facts`].
-    messages: Vec<Vec<(i64, Msg)>>,
+    /// (conversation, message, index of its text in `texts`) in blocks of
+    /// up to [`Fresh::BLOCK`]: a full block is never moved, so keeping ten
+    /// million messages copies none of them until [`Fresh::facts`].
+    messages: Vec<Vec<(i64, Msg, u32)>>,
+    /// The message ids and contents, when a projection beside the facts
+    /// reads them ([`Fresh::keep_text`]).
+    texts: Option<Texts>,
     /// (store id, order id) → (conversation, order): the latest version.
     orders: HashMap<(i64, String), (i64, OrderIn)>,
     /// (conversation, agent, rated_at text) → rating.
     ratings: HashMap<(i64, u32, String), RatingIn>,
 }
 
+/// Kept message ids and contents, back to back in one buffer.
+#[derive(Default)]
+struct Texts {
+    bytes: String,
+    /// (start, id length, content length) per message.
+    cuts: Vec<(usize, u32, u32)>,
+}
+
+impl Texts {
+    fn push(&mut self, id: &str, content: &str) -> u32 {
+        self.cuts
+            .push((self.bytes.len(), id.len() as u32, content.len() as u32));
+        self.bytes.push_str(id);
+        self.bytes.push_str(content);
+        (self.cuts.len() - 1) as u32
+    }
+
+    fn get(&self, i: u32) -> (&str, &str) {
+        let (start, id, content) = self.cuts[i as usize];
+        let mid = start + id as usize;
+        (
+            &self.bytes[start..mid],
+            &self.bytes[mid..mid + content as usize],
+        )
+    }
+}
+
+/// One message of a conversation an import created, as a projection beside
+/// the facts reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct FreshMessage<'a> {
+    /// The engine's form.
+    pub msg: Msg,
+    /// The store's message id (empty unless [`Fresh::keep_text`]).
+    pub message_id: &'a str,
+    /// Its content (empty unless [`Fresh::keep_text`]).
+    pub content: &'a str,
+}
+
+/// A conversation an import created, with its store's parameters.
+pub struct FreshConversation<'a> {
+    /// Conversation id.
+    pub id: i64,
+    /// Store id.
+    pub store: i64,
+    /// The store's parameters.
+    pub params: &'a Params,
+    messages: &'a [(i64, Msg, u32)],
+    texts: Option<&'a Texts>,
+    agents: &'a Interner,
+}
+
+impl<'a> FreshConversation<'a> {
+    /// Its messages in arrival order.
+    pub fn messages(&self) -> impl Iterator<Item = FreshMessage<'a>> + '_ {
+        self.messages.iter().map(|(_, m, t)| {
+            let (message_id, content) = match self.texts {
+                Some(texts) if *t != u32::MAX => texts.get(*t),
+                _ => ("", ""),
+            };
+            FreshMessage {
+                msg: *m,
+                message_id,
+                content,
+            }
+        })
+    }
+
+    /// The name of an agent id of its messages.
+    pub fn agent_name(&self, id: u32) -> &'a str {
+        self.agents.name(id)
+    }
+}
+
 impl Fresh {
     /// Messages per block of kept messages.
     const BLOCK: usize = 1 << 20;
+
+    /// Keeps the id and content of every message from now on, for a
+    /// projection beside the facts ([`Fresh::facts_with`]).
+    pub fn keep_text(&mut self) {
+        self.texts.get_or_insert_with(Texts::default);
+    }
 
     /// Keeps a message stored in a new conversation.
     pub fn message(
@@ -303,6 +389,10 @@ impl Fresh {
         self.seq += 1;
         let role = Role::of(m.sender, m.kind, &m.content, prefixes);
         let agent = m.agent.as_deref().map(|a| self.agents.id(a));
+        let text = match &mut self.texts {
+            Some(texts) => texts.push(&m.message_id, &m.content),
+            None => u32::MAX,
+        };
         let kept = (
             conv,
             Msg {
@@ -311,6 +401,7 @@ impl Fresh {
                 role,
                 agent,
             },
+            text,
         );
         match self.messages.last_mut() {
             Some(block) if block.len() < block.capacity() => block.push(kept),
@@ -362,20 +453,35 @@ impl Fresh {
     }
 
     /// The facts of every kept conversation, as (conversation, facts), in
-    /// conversation order. Conversations are independent, so the work is
-    /// split into contiguous ranges computed on up to two threads (an import
-    /// runs this beside the database's own work of its commit).
+    /// conversation order.
     pub fn facts<S: std::hash::BuildHasher + Sync>(
-        mut self,
+        self,
         params: impl Fn(i64) -> Option<Params>,
         store_of: &HashMap<i64, i64, S>,
     ) -> Vec<(i64, Vec<NamedFact>)> {
-        let mut messages: Vec<(i64, Msg)> =
+        self.facts_with(params, store_of, &|_| ())
+            .into_iter()
+            .map(|(conv, facts, ())| (conv, facts))
+            .collect()
+    }
+
+    /// The facts of every kept conversation and what `also` makes of it
+    /// (another projection), as (conversation, facts, its output), in
+    /// conversation order. Conversations are independent, so the work is
+    /// split into contiguous ranges computed on up to two threads (an import
+    /// runs this beside the database's own work of its commit).
+    pub fn facts_with<T: Send, S: std::hash::BuildHasher + Sync>(
+        mut self,
+        params: impl Fn(i64) -> Option<Params>,
+        store_of: &HashMap<i64, i64, S>,
+        also: &(dyn Fn(&FreshConversation<'_>) -> T + Sync),
+    ) -> Vec<(i64, Vec<NamedFact>, T)> {
+        let mut messages: Vec<(i64, Msg, u32)> =
             Vec::with_capacity(self.messages.iter().map(Vec::len).sum());
         for block in std::mem::take(&mut self.messages) {
             messages.extend(block);
         }
-        messages.sort_unstable_by_key(|(c, m)| (*c, m.seq));
+        messages.sort_unstable_by_key(|(c, m, _)| (*c, m.seq));
         let mut orders: HashMap<i64, Vec<OrderIn>> = HashMap::new();
         for (_, (conv, o)) in self.orders {
             orders.entry(conv).or_default().push(o);
@@ -399,10 +505,12 @@ impl Fresh {
         }
         let shared = Shared {
             messages: &messages,
+            texts: self.texts.as_ref(),
             orders: &orders,
             ratings: &ratings,
             store_of,
             agents: &self.agents,
+            also,
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
         if threads < 2 || convs.len() < 10_000 {
@@ -425,33 +533,46 @@ impl Fresh {
 }
 
 /// What computing fresh conversations' facts reads, shared by the threads.
-struct Shared<'a, S> {
-    /// (conversation, message), sorted by conversation and arrival.
-    messages: &'a [(i64, Msg)],
+struct Shared<'a, S, T> {
+    /// (conversation, message, text), sorted by conversation and arrival.
+    messages: &'a [(i64, Msg, u32)],
+    texts: Option<&'a Texts>,
     orders: &'a HashMap<i64, Vec<OrderIn>>,
     /// Ratings by conversation, in arrival order.
     ratings: &'a HashMap<i64, Vec<RatingIn>>,
     store_of: &'a HashMap<i64, i64, S>,
     agents: &'a Interner,
+    also: &'a (dyn Fn(&FreshConversation<'_>) -> T + Sync),
 }
 
-impl<S: std::hash::BuildHasher> Shared<'_, S> {
-    /// The facts of `convs` (ascending), as (conversation, facts), with the
-    /// stores' parameters `params`.
-    fn compute(&self, params: &HashMap<i64, Params>, convs: &[i64]) -> Vec<(i64, Vec<NamedFact>)> {
+impl<S: std::hash::BuildHasher, T> Shared<'_, S, T> {
+    /// The facts of `convs` (ascending) and what `also` makes of them, with
+    /// the stores' parameters `params`.
+    fn compute(
+        &self,
+        params: &HashMap<i64, Params>,
+        convs: &[i64],
+    ) -> Vec<(i64, Vec<NamedFact>, T)> {
         let mut out = Vec::with_capacity(convs.len());
         let Some(first) = convs.first() else {
             return out;
         };
-        let mut start = self.messages.partition_point(|(c, _)| c < first);
+        let mut start = self.messages.partition_point(|(c, _, _)| c < first);
         for &conv in convs {
-            let begin = start + self.messages[start..].partition_point(|(c, _)| *c < conv);
-            let end = begin + self.messages[begin..].partition_point(|(c, _)| *c == conv);
+            let begin = start + self.messages[start..].partition_point(|(c, _, _)| *c < conv);
+            let end = begin + self.messages[begin..].partition_point(|(c, _, _)| *c == conv);
             start = end;
-            let Some(p) = self.store_of.get(&conv).and_then(|s| params.get(s)) else {
+            let Some((store, p)) = self
+                .store_of
+                .get(&conv)
+                .and_then(|s| params.get(s).map(|p| (*s, p)))
+            else {
                 continue;
             };
-            let mut msgs: Vec<Msg> = self.messages[begin..end].iter().map(|(_, m)| *m).collect();
+            let mut msgs: Vec<Msg> = self.messages[begin..end]
+                .iter()
+                .map(|(_, m, _)| *m)
+                .collect();
             let ords = self.orders.get(&conv).map_or(&[][..], |v| &v[..]);
             let rats = self.ratings.get(&conv).map_or(&[][..], |v| &v[..]);
             let facts = crate::conversation_facts(&mut msgs, ords, rats, p);
@@ -462,7 +583,15 @@ impl<S: std::hash::BuildHasher> Shared<'_, S> {
                     fact: f,
                 })
                 .collect();
-            out.push((conv, named));
+            let also = (self.also)(&FreshConversation {
+                id: conv,
+                store,
+                params: p,
+                messages: &self.messages[begin..end],
+                texts: self.texts,
+                agents: self.agents,
+            });
+            out.push((conv, named, also));
         }
         out
     }

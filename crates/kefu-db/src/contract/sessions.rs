@@ -72,6 +72,7 @@ fn analysed(q: &SessionQuery, m: &[Message], o: &[Order]) -> Result<Vec<SessionR
                 agent: x.agent.clone(),
                 sent_at: x.sent_at.to_text(),
                 content: x.content.clone(),
+                message_id: x.message_id.clone(),
             };
             (conv(&x.buyer), row)
         })

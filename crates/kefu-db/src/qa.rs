@@ -1,0 +1,221 @@
+//! Storage of quality inspection (质检, `spec/qa.md`): rule-set versions,
+//! the inspected sessions and findings that imports derive
+//! ([`crate::qa_projection`]), the daily samples and their queue. Both
+//! backends implement [`QaStore`] with the SQL of [`crate::sql_qa!`]; the
+//! contract suite is [`crate::qa_contract`].
+
+use crate::AuditEntry;
+use anyhow::Result;
+use async_trait::async_trait;
+use std::collections::BTreeSet;
+
+/// One rule-set version: the provider's set or a store's overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleVersion {
+    /// Its number (one sequence for the provider and every store).
+    pub version: i64,
+    /// The store whose overrides it holds; `None` for the provider's set.
+    pub store: Option<String>,
+    /// The TOML of spec §4.
+    pub body: String,
+    /// Why it was made.
+    pub note: String,
+    /// When, UTC ms.
+    pub created_at_ms: i64,
+    /// By whom (the actor's name).
+    pub created_by: String,
+}
+
+/// Which inspected sessions or findings a query reads. Every filter left
+/// `None` takes all; `stores` and `agents` are the caller's scope.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QaQuery {
+    /// First local day included (days since 1970-01-01).
+    pub from: Option<i32>,
+    /// Last local day included.
+    pub to: Option<i32>,
+    /// Only these stores.
+    pub stores: Option<BTreeSet<String>>,
+    /// Only what belongs to these agents (findings: the agent a finding
+    /// belongs to; sessions: the receiving agent).
+    pub agents: Option<BTreeSet<String>>,
+    /// Only this rule (findings).
+    pub rule: Option<String>,
+    /// Only this conversation.
+    pub conversation: Option<i64>,
+    /// At most this many rows, in order.
+    pub limit: Option<i64>,
+}
+
+/// An inspected session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QaSession {
+    /// Its conversation.
+    pub conv_id: i64,
+    /// Its start, UTC ms.
+    pub start_ms: i64,
+    /// Store code.
+    pub store: String,
+    /// Buyer.
+    pub buyer: String,
+    /// Local day of its start.
+    pub day: i32,
+    /// The receiving agent.
+    pub agent: Option<String>,
+    /// 0 manual, 1 bot, 2 unanswered.
+    pub kind: i64,
+    /// Auto score (manual sessions).
+    pub auto_score: Option<i64>,
+    /// Has a critical finding.
+    pub critical: bool,
+    /// Number of findings.
+    pub findings: i64,
+    /// The rule-set version it was inspected with.
+    pub version: i64,
+    /// Reviewed or appealed: re-inspection keeps it.
+    pub pinned: bool,
+    /// Reviewed by an inspector.
+    pub reviewed: bool,
+    /// The final score, when a review or an appeal set it.
+    pub final_score: Option<i64>,
+}
+
+/// A finding as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QaFinding {
+    /// Its id.
+    pub id: i64,
+    /// Its session's conversation.
+    pub conv_id: i64,
+    /// Its session's start, UTC ms.
+    pub start_ms: i64,
+    /// Store code.
+    pub store: String,
+    /// Buyer.
+    pub buyer: String,
+    /// Local day of its session.
+    pub day: i32,
+    /// The message it is on.
+    pub message_id: Option<String>,
+    /// The agent it belongs to.
+    pub agent: Option<String>,
+    /// Rule id.
+    pub rule: String,
+    /// Rule kind.
+    pub kind: String,
+    /// Severity name.
+    pub severity: String,
+    /// Points deducted.
+    pub points: i64,
+    /// The text as sent.
+    pub matched: Option<String>,
+    /// Its span in characters, `[start, end)`.
+    pub span: Option<(i64, i64)>,
+    /// Rule-set version.
+    pub version: i64,
+}
+
+/// What a re-inspection did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reinspected {
+    /// Conversations inspected again.
+    pub conversations: u64,
+    /// Sessions now stored for them (pinned ones included).
+    pub sessions: u64,
+    /// Findings now stored for them.
+    pub findings: u64,
+}
+
+/// One group's inspection figures (spec §5 `scores` before the means).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScoreTotals {
+    /// Store code, when grouped by store.
+    pub store: Option<String>,
+    /// Agent, when grouped by agent (`None` also for no agent).
+    pub agent: Option<String>,
+    /// Local day, when grouped by date.
+    pub day: Option<i32>,
+    /// Inspected sessions.
+    pub sessions_inspected: i64,
+    /// Manual ones among them.
+    pub manual_sessions: i64,
+    /// Findings.
+    pub findings: i64,
+    /// Sessions with a critical finding.
+    pub critical_sessions: i64,
+    /// Reviewed sessions.
+    pub reviewed_sessions: i64,
+    /// Sum of the manual sessions' auto scores.
+    pub auto_score_sum: i64,
+    /// Sum of their final scores.
+    pub final_score_sum: i64,
+}
+
+/// How scores are grouped: any of store, agent and date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ScoreGrouping {
+    /// By store.
+    pub store: bool,
+    /// By agent.
+    pub agent: bool,
+    /// By local day.
+    pub date: bool,
+}
+
+/// A day's review sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// The local day.
+    pub day: i32,
+    /// The seed it was drawn with.
+    pub seed: u64,
+    /// The share of the rest drawn, per mille.
+    pub share_permille: i64,
+    /// When, UTC ms.
+    pub created_at_ms: i64,
+    /// By whom.
+    pub created_by: String,
+    /// The sessions drawn, as (conversation, start, reason).
+    pub sessions: Vec<(i64, i64, String)>,
+}
+
+/// Storage of quality inspection.
+#[async_trait]
+pub trait QaStore: Send + Sync {
+    /// Every rule-set version, oldest first.
+    async fn qa_rule_versions(&self) -> Result<Vec<RuleVersion>>;
+    /// Adds a version of the provider's set (`store` None) or of a store's
+    /// overrides, recording `entry` in the same transaction; returns its
+    /// number. An unknown store is an error.
+    async fn qa_add_rule_version(
+        &self,
+        store: Option<&str>,
+        body: &str,
+        note: &str,
+        entry: &AuditEntry,
+    ) -> Result<i64>;
+    /// Inspects again every conversation of `stores` (all when `None`)
+    /// with a message whose local date lies in [from, to] (all when
+    /// `None`), with the rules in force; pinned sessions keep their
+    /// findings. Records `entry` in the same transaction.
+    async fn qa_reinspect(
+        &self,
+        stores: Option<&BTreeSet<String>>,
+        from: Option<i32>,
+        to: Option<i32>,
+        entry: &AuditEntry,
+    ) -> Result<Reinspected>;
+    /// Inspected sessions, by day, store, buyer and start.
+    async fn qa_sessions(&self, q: &QaQuery) -> Result<Vec<QaSession>>;
+    /// Findings, by day, store, buyer, session start and id.
+    async fn qa_findings(&self, q: &QaQuery) -> Result<Vec<QaFinding>>;
+    /// Totals per group (spec §5): sessions by their receiving agent,
+    /// findings by the agent they belong to; a row for every group with an
+    /// inspected session or a finding.
+    async fn qa_scores(&self, grouping: ScoreGrouping, q: &QaQuery) -> Result<Vec<ScoreTotals>>;
+    /// The sample of a day, when it was drawn.
+    async fn qa_sample(&self, day: i32) -> Result<Option<Sample>>;
+    /// Stores a day's sample and its queue, recording `entry`; a day that
+    /// has one already keeps it (returns false).
+    async fn qa_save_sample(&self, sample: &Sample, entry: &AuditEntry) -> Result<bool>;
+}

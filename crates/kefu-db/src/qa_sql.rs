@@ -1,0 +1,550 @@
+//! The SQL of [`crate::QaStore`] both backends share, as a macro expanded
+//! once per backend with its sqlx types (like [`crate::sql_repository!`]).
+
+/// Implements [`crate::QaStore`] for `$repo` (a struct with a field
+/// `pool: sqlx::Pool<$db>`) and defines module `__kefu_qa`, whose
+/// functions the import of [`crate::sql_repository!`] calls to store the
+/// QA projection in its transaction. `$dialect` is a path from the crate
+/// root (e.g. `crate::SqliteDialect`).
+///
+/// The schema is each backend's migration `0100_qa.sql`.
+#[macro_export]
+macro_rules! sql_qa {
+    ($repo:ident, $db:ty, $dialect:ty) => {
+        mod __kefu_qa {
+            use super::$repo;
+            use ::anyhow::{Result, bail};
+            use ::std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+            use $crate::qa::{QaFinding, QaQuery, QaSession, Reinspected, RuleVersion, Sample, ScoreGrouping, ScoreTotals};
+            use $crate::qa_projection::{QaRows, RulesInForce};
+
+            type Tx = ::sqlx::Transaction<'static, $db>;
+
+            /// Conversations per statement when rows are replaced.
+            const CONVS_PER_STATEMENT: usize = 500;
+            /// Rows per insert (16 values a row at most, under SQLite's
+            /// 32,766 variables).
+            const ROWS_PER_INSERT: usize = 2000;
+
+            fn now_ms() -> i64 {
+                ::std::time::SystemTime::now()
+                    .duration_since(::std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as i64)
+                    .unwrap_or_default()
+            }
+
+            async fn record(tx: &mut Tx, e: &$crate::AuditEntry) -> Result<()> {
+                ::sqlx::query($crate::audit::INSERT_ENTRY)
+                    .bind(e.at_ms)
+                    .bind(&e.actor_kind)
+                    .bind(e.user_id)
+                    .bind(&e.actor_name)
+                    .bind(e.token_id)
+                    .bind(&e.action)
+                    .bind(&e.subject)
+                    .bind(&e.detail)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            /// The rules in force, storing the shipped default as the first
+            /// version when there is none yet (in this write transaction).
+            pub(crate) async fn rules_in_force(tx: &mut Tx) -> Result<RulesInForce> {
+                let mut rules = read_rules(&mut **tx).await?;
+                if rules.provider.is_none() {
+                    let version: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO qa_rule_versions (store_id, body, note, created_at_ms, created_by) \
+                         VALUES (NULL, $1, $2, $3, 'kefu') RETURNING version",
+                    )
+                    .bind(::kefu_qa::DEFAULT_RULES)
+                    .bind("the default rule set as shipped")
+                    .bind(now_ms())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    rules.provider = Some((version, ::kefu_qa::DEFAULT_RULES.to_string()));
+                }
+                Ok(rules)
+            }
+
+            async fn read_rules<'e, E>(ex: E) -> Result<RulesInForce>
+            where
+                E: ::sqlx::Executor<'e, Database = $db>,
+            {
+                let rows: Vec<(i64, Option<i64>, String)> = ::sqlx::query_as(
+                    "SELECT version, store_id, body FROM qa_rule_versions r WHERE version = \
+                     (SELECT MAX(version) FROM qa_rule_versions x WHERE x.store_id IS NOT DISTINCT FROM r.store_id)",
+                )
+                .fetch_all(ex)
+                .await?;
+                let mut out = RulesInForce::default();
+                for (version, store, body) in rows {
+                    match store {
+                        None => out.provider = Some((version, body)),
+                        Some(s) => {
+                            out.overrides.insert(s, (version, body));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            /// Stores conversations' inspections in place of what they had
+            /// (`replace`: conversations that may have rows already), keeping
+            /// pinned sessions and their findings.
+            pub(crate) async fn save(tx: &mut Tx, replace: &[i64], rows: Vec<QaRows>) -> Result<()> {
+                let mut pinned: HashSet<(i64, i64)> = HashSet::new();
+                for chunk in replace.chunks(CONVS_PER_STATEMENT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT conv_id, start_ms FROM qa_sessions WHERE pinned AND conv_id IN (",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(*c);
+                    }
+                    qb.push(")");
+                    let keys: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                    pinned.extend(keys);
+                    for table in ["qa_findings", "qa_sessions"] {
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new(format!(
+                            "DELETE FROM {table} WHERE NOT pinned AND conv_id IN ("
+                        ));
+                        let mut sep = qb.separated(", ");
+                        for c in chunk {
+                            sep.push_bind(*c);
+                        }
+                        qb.push(")");
+                        qb.build().execute(&mut **tx).await?;
+                    }
+                }
+                let keep = |conv: i64, start: i64| !pinned.contains(&(conv, start));
+                let sessions: Vec<_> =
+                    rows.iter().flat_map(|r| &r.sessions).filter(|s| keep(s.conv_id, s.start_ms)).collect();
+                for chunk in sessions.chunks(ROWS_PER_INSERT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO qa_sessions (conv_id, start_ms, store_id, day, agent, kind, auto_score, \
+                         critical, findings, version, pinned, reviewed, final_score) ",
+                    );
+                    qb.push_values(chunk, |mut b, s| {
+                        b.push_bind(s.conv_id)
+                            .push_bind(s.start_ms)
+                            .push_bind(s.store_id)
+                            .push_bind(i64::from(s.day))
+                            .push_bind(s.agent.as_deref())
+                            .push_bind(s.kind)
+                            .push_bind(s.auto_score)
+                            .push_bind(s.critical)
+                            .push_bind(s.findings)
+                            .push_bind(s.version)
+                            .push_bind(false)
+                            .push_bind(false)
+                            .push_bind(None::<i64>);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                let findings: Vec<_> =
+                    rows.iter().flat_map(|r| &r.findings).filter(|f| keep(f.conv_id, f.start_ms)).collect();
+                for chunk in findings.chunks(ROWS_PER_INSERT) {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO qa_findings (conv_id, start_ms, store_id, day, message_id, agent, rule, kind, \
+                         severity, points, matched, span_start, span_end, version, pinned) ",
+                    );
+                    qb.push_values(chunk, |mut b, f| {
+                        b.push_bind(f.conv_id)
+                            .push_bind(f.start_ms)
+                            .push_bind(f.store_id)
+                            .push_bind(i64::from(f.day))
+                            .push_bind(f.message_id.as_deref())
+                            .push_bind(f.agent.as_deref())
+                            .push_bind(f.rule.as_str())
+                            .push_bind(f.kind)
+                            .push_bind(f.severity)
+                            .push_bind(f.points)
+                            .push_bind(f.matched.as_deref())
+                            .push_bind(f.span.map(|s| s.0))
+                            .push_bind(f.span.map(|s| s.1))
+                            .push_bind(f.version)
+                            .push_bind(false);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Pushes the `WHERE` of a query on sessions (`s`) or findings
+            /// (`f`) joined with `stores st`.
+            fn push_filter<'q>(qb: &mut ::sqlx::QueryBuilder<'q, $db>, t: &str, q: &'q QaQuery, rule: bool) {
+                qb.push(" WHERE 1 = 1");
+                if let Some(from) = q.from {
+                    qb.push(format!(" AND {t}.day >= ")).push_bind(i64::from(from));
+                }
+                if let Some(to) = q.to {
+                    qb.push(format!(" AND {t}.day <= ")).push_bind(i64::from(to));
+                }
+                if let Some(c) = q.conversation {
+                    qb.push(format!(" AND {t}.conv_id = ")).push_bind(c);
+                }
+                if let Some(stores) = &q.stores {
+                    qb.push(" AND st.code IN (");
+                    let mut sep = qb.separated(", ");
+                    sep.push_bind("");
+                    for s in stores {
+                        sep.push_bind(s.as_str());
+                    }
+                    qb.push(")");
+                }
+                if let Some(agents) = &q.agents {
+                    qb.push(format!(" AND {t}.agent IN ("));
+                    let mut sep = qb.separated(", ");
+                    sep.push_bind("");
+                    for a in agents {
+                        sep.push_bind(a.as_str());
+                    }
+                    qb.push(")");
+                }
+                if rule && let Some(r) = &q.rule {
+                    qb.push(" AND f.rule = ").push_bind(r.as_str());
+                }
+            }
+
+            type SessionTuple = (i64, i64, String, String, i64, Option<String>, i64, Option<i64>, bool, i64, i64, bool, bool, Option<i64>);
+
+            #[::async_trait::async_trait]
+            impl $crate::qa::QaStore for $repo {
+                async fn qa_rule_versions(&self) -> Result<Vec<RuleVersion>> {
+                    let rows: Vec<(i64, Option<String>, String, String, i64, String)> = ::sqlx::query_as(
+                        "SELECT r.version, st.code, r.body, r.note, r.created_at_ms, r.created_by \
+                         FROM qa_rule_versions r LEFT JOIN stores st ON st.id = r.store_id ORDER BY r.version",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(version, store, body, note, created_at_ms, created_by)| RuleVersion {
+                            version,
+                            store,
+                            body,
+                            note,
+                            created_at_ms,
+                            created_by,
+                        })
+                        .collect())
+                }
+
+                async fn qa_add_rule_version(
+                    &self,
+                    store: Option<&str>,
+                    body: &str,
+                    note: &str,
+                    entry: &$crate::AuditEntry,
+                ) -> Result<i64> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    // The shipped default becomes the first version before any other.
+                    rules_in_force(&mut tx).await?;
+                    let store_id: Option<i64> = match store {
+                        None => None,
+                        Some(code) => {
+                            let id: Option<i64> = ::sqlx::query_scalar("SELECT id FROM stores WHERE code = $1")
+                                .bind(code)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            match id {
+                                Some(id) => Some(id),
+                                None => bail!("no store {code}"),
+                            }
+                        }
+                    };
+                    let version: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO qa_rule_versions (store_id, body, note, created_at_ms, created_by) \
+                         VALUES ($1, $2, $3, $4, $5) RETURNING version",
+                    )
+                    .bind(store_id)
+                    .bind(body)
+                    .bind(note)
+                    .bind(entry.at_ms)
+                    .bind(&entry.actor_name)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(version)
+                }
+
+                async fn qa_reinspect(
+                    &self,
+                    stores: Option<&BTreeSet<String>>,
+                    from: Option<i32>,
+                    to: Option<i32>,
+                    entry: &$crate::AuditEntry,
+                ) -> Result<Reinspected> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT DISTINCT m.conv_id FROM messages m JOIN stores st ON st.id = m.store_id WHERE 1 = 1",
+                    );
+                    if let Some(from) = from {
+                        qb.push(" AND m.sent_at >= ").push_bind(::kefu_domain::time::format_day(from));
+                    }
+                    if let Some(to) = to {
+                        qb.push(" AND m.sent_at < ").push_bind(::kefu_domain::time::format_day(to + 1));
+                    }
+                    if let Some(stores) = stores {
+                        qb.push(" AND st.code IN (");
+                        let mut sep = qb.separated(", ");
+                        sep.push_bind(String::new());
+                        for s in stores {
+                            sep.push_bind(s.clone());
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(" ORDER BY m.conv_id");
+                    let convs: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    let rows = super::qa_recompute(&mut tx, &convs).await?;
+                    let mut done = Reinspected { conversations: convs.len() as u64, ..Default::default() };
+                    save(&mut tx, &convs, rows).await?;
+                    for chunk in convs.chunks(CONVS_PER_STATEMENT) {
+                        for (table, slot) in [("qa_sessions", 0), ("qa_findings", 1)] {
+                            let mut qb = ::sqlx::QueryBuilder::<$db>::new(format!(
+                                "SELECT COUNT(*) FROM {table} WHERE conv_id IN ("
+                            ));
+                            let mut sep = qb.separated(", ");
+                            for c in chunk {
+                                sep.push_bind(*c);
+                            }
+                            qb.push(")");
+                            let n: i64 = qb.build_query_scalar().fetch_one(&mut *tx).await?;
+                            if slot == 0 { done.sessions += n as u64 } else { done.findings += n as u64 }
+                        }
+                    }
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(done)
+                }
+
+                async fn qa_sessions(&self, q: &QaQuery) -> Result<Vec<QaSession>> {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT s.conv_id, s.start_ms, st.code, c.buyer, s.day, s.agent, s.kind, s.auto_score, \
+                         s.critical, s.findings, s.version, s.pinned, s.reviewed, s.final_score \
+                         FROM qa_sessions s JOIN conversations c ON c.id = s.conv_id JOIN stores st ON st.id = s.store_id",
+                    );
+                    push_filter(&mut qb, "s", q, false);
+                    qb.push(" ORDER BY s.day, st.code, c.buyer, s.start_ms");
+                    if let Some(limit) = q.limit {
+                        qb.push(" LIMIT ").push_bind(limit);
+                    }
+                    let rows: Vec<SessionTuple> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| QaSession {
+                            conv_id: r.0,
+                            start_ms: r.1,
+                            store: r.2,
+                            buyer: r.3,
+                            day: r.4 as i32,
+                            agent: r.5,
+                            kind: r.6,
+                            auto_score: r.7,
+                            critical: r.8,
+                            findings: r.9,
+                            version: r.10,
+                            pinned: r.11,
+                            reviewed: r.12,
+                            final_score: r.13,
+                        })
+                        .collect())
+                }
+
+                async fn qa_findings(&self, q: &QaQuery) -> Result<Vec<QaFinding>> {
+                    use ::sqlx::Row as _;
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT f.id, f.conv_id, f.start_ms, st.code, c.buyer, f.day, f.message_id, f.agent, f.rule, \
+                         f.kind, f.severity, f.points, f.matched, f.span_start, f.span_end, f.version \
+                         FROM qa_findings f JOIN conversations c ON c.id = f.conv_id JOIN stores st ON st.id = f.store_id",
+                    );
+                    push_filter(&mut qb, "f", q, true);
+                    qb.push(" ORDER BY f.day, st.code, c.buyer, f.start_ms, f.id");
+                    if let Some(limit) = q.limit {
+                        qb.push(" LIMIT ").push_bind(limit);
+                    }
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for r in rows {
+                        let span: (Option<i64>, Option<i64>) = (r.try_get(13)?, r.try_get(14)?);
+                        out.push(QaFinding {
+                            id: r.try_get(0)?,
+                            conv_id: r.try_get(1)?,
+                            start_ms: r.try_get(2)?,
+                            store: r.try_get(3)?,
+                            buyer: r.try_get(4)?,
+                            day: r.try_get::<i64, _>(5)? as i32,
+                            message_id: r.try_get(6)?,
+                            agent: r.try_get(7)?,
+                            rule: r.try_get(8)?,
+                            kind: r.try_get(9)?,
+                            severity: r.try_get(10)?,
+                            points: r.try_get(11)?,
+                            matched: r.try_get(12)?,
+                            span: span.0.zip(span.1),
+                            version: r.try_get(15)?,
+                        });
+                    }
+                    Ok(out)
+                }
+
+                async fn qa_scores(&self, g: ScoreGrouping, q: &QaQuery) -> Result<Vec<ScoreTotals>> {
+                    use ::sqlx::Row as _;
+                    type Key = (Option<String>, Option<String>, Option<i32>);
+                    let keys = |t: &str| {
+                        let mut k = Vec::new();
+                        if g.store { k.push("st.code".to_string()) }
+                        if g.agent { k.push(format!("{t}.agent")) }
+                        if g.date { k.push(format!("{t}.day")) }
+                        k
+                    };
+                    let key_of = |r: &<$db as ::sqlx::Database>::Row| -> Result<Key> {
+                        let mut i = 0;
+                        let mut next = || { i += 1; i - 1 };
+                        let store = if g.store { Some(r.try_get::<String, _>(next())?) } else { None };
+                        let agent = if g.agent { r.try_get::<Option<String>, _>(next())? } else { None };
+                        let day = if g.date { Some(r.try_get::<i64, _>(next())? as i32) } else { None };
+                        Ok((store, agent, day))
+                    };
+                    let mut groups: BTreeMap<Key, ScoreTotals> = BTreeMap::new();
+                    let sk = keys("s");
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("SELECT ");
+                    for k in &sk {
+                        qb.push(format!("{k}, "));
+                    }
+                    qb.push(
+                        "COUNT(*), \
+                         CAST(SUM(CASE WHEN s.kind = 0 THEN 1 ELSE 0 END) AS BIGINT), \
+                         CAST(SUM(CASE WHEN s.critical THEN 1 ELSE 0 END) AS BIGINT), \
+                         CAST(SUM(CASE WHEN s.reviewed THEN 1 ELSE 0 END) AS BIGINT), \
+                         CAST(SUM(CASE WHEN s.kind = 0 THEN COALESCE(s.auto_score, 0) ELSE 0 END) AS BIGINT), \
+                         CAST(SUM(CASE WHEN s.kind = 0 THEN COALESCE(s.final_score, s.auto_score, 0) ELSE 0 END) AS BIGINT) \
+                         FROM qa_sessions s JOIN stores st ON st.id = s.store_id",
+                    );
+                    push_filter(&mut qb, "s", q, false);
+                    if !sk.is_empty() {
+                        qb.push(format!(" GROUP BY {}", sk.join(", ")));
+                    }
+                    for r in qb.build().fetch_all(&self.pool).await? {
+                        let key = key_of(&r)?;
+                        let n = sk.len();
+                        let inspected: i64 = r.try_get(n)?;
+                        if inspected == 0 {
+                            continue;
+                        }
+                        let t = groups.entry(key.clone()).or_default();
+                        (t.store, t.agent, t.day) = key;
+                        t.sessions_inspected = inspected;
+                        t.manual_sessions = r.try_get::<Option<i64>, _>(n + 1)?.unwrap_or_default();
+                        t.critical_sessions = r.try_get::<Option<i64>, _>(n + 2)?.unwrap_or_default();
+                        t.reviewed_sessions = r.try_get::<Option<i64>, _>(n + 3)?.unwrap_or_default();
+                        t.auto_score_sum = r.try_get::<Option<i64>, _>(n + 4)?.unwrap_or_default();
+                        t.final_score_sum = r.try_get::<Option<i64>, _>(n + 5)?.unwrap_or_default();
+                    }
+                    let fk = keys("f");
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new("SELECT ");
+                    for k in &fk {
+                        qb.push(format!("{k}, "));
+                    }
+                    qb.push("COUNT(*) FROM qa_findings f JOIN stores st ON st.id = f.store_id");
+                    push_filter(&mut qb, "f", q, false);
+                    if !fk.is_empty() {
+                        qb.push(format!(" GROUP BY {}", fk.join(", ")));
+                    }
+                    for r in qb.build().fetch_all(&self.pool).await? {
+                        let key = key_of(&r)?;
+                        let n: i64 = r.try_get(fk.len())?;
+                        if n == 0 {
+                            continue;
+                        }
+                        let t = groups.entry(key.clone()).or_default();
+                        (t.store, t.agent, t.day) = key;
+                        t.findings = n;
+                    }
+                    Ok(groups.into_values().collect())
+                }
+
+                async fn qa_sample(&self, day: i32) -> Result<Option<Sample>> {
+                    let row: Option<(i64, i64, i64, String)> = ::sqlx::query_as(
+                        "SELECT seed, share_permille, created_at_ms, created_by FROM qa_samples WHERE day = $1",
+                    )
+                    .bind(i64::from(day))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some((seed, share_permille, created_at_ms, created_by)) = row else { return Ok(None) };
+                    let sessions: Vec<(i64, i64, String)> = ::sqlx::query_as(
+                        "SELECT conv_id, start_ms, reason FROM qa_queue WHERE day = $1 ORDER BY conv_id, start_ms",
+                    )
+                    .bind(i64::from(day))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(Some(Sample { day, seed: seed as u64, share_permille, created_at_ms, created_by, sessions }))
+                }
+
+                async fn qa_save_sample(&self, s: &Sample, entry: &$crate::AuditEntry) -> Result<bool> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    let inserted: Option<i64> = ::sqlx::query_scalar(
+                        "INSERT INTO qa_samples (day, seed, share_permille, created_at_ms, created_by) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO NOTHING RETURNING day",
+                    )
+                    .bind(i64::from(s.day))
+                    .bind(s.seed as i64)
+                    .bind(s.share_permille)
+                    .bind(s.created_at_ms)
+                    .bind(&s.created_by)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if inserted.is_none() {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    }
+                    let known: HashMap<(i64, i64), (i64, Option<String>)> = {
+                        let rows: Vec<(i64, i64, i64, Option<String>)> = ::sqlx::query_as(
+                            "SELECT conv_id, start_ms, store_id, agent FROM qa_sessions WHERE day = $1",
+                        )
+                        .bind(i64::from(s.day))
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        rows.into_iter().map(|(c, t, st, a)| ((c, t), (st, a))).collect()
+                    };
+                    for chunk in s.sessions.chunks(ROWS_PER_INSERT) {
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO qa_queue (conv_id, start_ms, day, store_id, agent, reason) ",
+                        );
+                        let rows: Vec<_> = chunk
+                            .iter()
+                            .filter_map(|(c, t, reason)| known.get(&(*c, *t)).map(|(st, a)| (*c, *t, *st, a.clone(), reason)))
+                            .collect();
+                        if rows.is_empty() {
+                            continue;
+                        }
+                        qb.push_values(rows, |mut b, (c, t, st, a, reason)| {
+                            b.push_bind(c)
+                                .push_bind(t)
+                                .push_bind(i64::from(s.day))
+                                .push_bind(st)
+                                .push_bind(a)
+                                .push_bind(reason.clone());
+                        });
+                        qb.push(" ON CONFLICT (conv_id, start_ms) DO NOTHING");
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+            }
+
+            /// The rules in force, read (the shipped default when none is
+            /// stored).
+            pub(crate) async fn rules_read<'e, E>(ex: E) -> Result<RulesInForce>
+            where
+                E: ::sqlx::Executor<'e, Database = $db>,
+            {
+                read_rules(ex).await
+            }
+        }
+    };
+}
