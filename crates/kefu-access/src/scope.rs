@@ -3,12 +3,12 @@
 //!
 //! | role | stores | agents' figures | may also |
 //! |---|---|---|---|
-//! | admin | all | all | users, tokens, settings, imports |
-//! | manager | all | all | settings, imports |
-//! | inspector | all | all | |
-//! | team_lead | all | their team's agents only | |
-//! | agent | all | their own accounts only | |
-//! | client | their company's only | all, in those stores | |
+//! | admin | all | all | users, tokens, settings, imports, QA rules, reviews |
+//! | manager | all | all | settings, imports, QA rules, reviews |
+//! | inspector | all | all | QA rules, reviews, samples, appeal decisions |
+//! | team_lead | all | their team's agents only | appeals for their team |
+//! | agent | all | their own accounts only | appeals of their own |
+//! | client | their company's only | all, in those stores | (no internal QA comments) |
 //!
 //! A scope limited to agents never sees figures that belong to no agent
 //! (silent sales, unanswered sessions without a receiving agent).
@@ -26,6 +26,17 @@ pub enum Action {
     Import,
     /// Manage users, clients, teams and API tokens.
     Administer,
+    /// Change quality-inspection rule sets and inspect again (managers and
+    /// inspectors).
+    EditQaRules,
+    /// Review sessions, draw samples and decide appeals (inspectors and
+    /// managers).
+    Review,
+    /// Appeal a finding or a review (agents for their own, team leads for
+    /// their team's).
+    Appeal,
+    /// Read inspectors' internal comments (everyone but clients).
+    ReadQaComments,
 }
 
 /// The visible part of kefu for one principal.
@@ -121,6 +132,11 @@ impl Scope {
             Action::EditSettings | Action::Import => {
                 matches!(self.role, Role::Admin | Role::Manager)
             }
+            Action::EditQaRules | Action::Review => {
+                matches!(self.role, Role::Admin | Role::Manager | Role::Inspector)
+            }
+            Action::Appeal => matches!(self.role, Role::Agent | Role::TeamLead),
+            Action::ReadQaComments => self.role != Role::Client,
         }
     }
 

@@ -23,6 +23,7 @@ mod cache;
 pub mod error;
 pub mod import;
 pub mod kpi;
+pub mod qa;
 pub mod stores;
 
 pub use actor::{Actor, Who};

@@ -58,7 +58,7 @@ macro_rules! sql_qa {
                          VALUES (NULL, $1, $2, $3, 'kefu') RETURNING version",
                     )
                     .bind(::kefu_qa::DEFAULT_RULES)
-                    .bind("the default rule set as shipped")
+                    .bind("出厂默认规则集 (the default rule set as shipped)")
                     .bind(now_ms())
                     .fetch_one(&mut **tx)
                     .await?;

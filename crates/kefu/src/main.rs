@@ -7,6 +7,8 @@ mod kpi;
 mod lang;
 mod org;
 mod output;
+mod qa;
+mod records;
 mod serve;
 mod store;
 mod token;
@@ -65,6 +67,9 @@ enum Command {
     /// API tokens for machine clients.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Quality inspection (质检): rules, findings, scores, samples.
+    #[command(subcommand)]
+    Qa(qa::QaCommand),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
             Command::Client(c) => org::run_client(&cli.db, c).await,
             Command::Team(c) => org::run_team(&cli.db, c).await,
             Command::Token(c) => token::run(&cli.db, c).await,
+            Command::Qa(c) => qa::run(&cli.db, c).await,
         }
     });
     match result {

@@ -36,7 +36,7 @@ pub enum TokenCommand {
 }
 
 /// A time as local `YYYY-MM-DD HH:MM`.
-fn when(ms: i64) -> String {
+pub fn when(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| {
             t.to_zoned(jiff::tz::TimeZone::system())
