@@ -186,6 +186,14 @@ impl Gate {
         Ok(rows.into_iter().map(|t| ScoreRow::of(t, g)).collect())
     }
 
+    /// The sessions the samples of the filter's days queued for review
+    /// (inspectors and managers), with the reason each was drawn.
+    pub async fn qa_queue(&self, f: &QaFilter) -> Result<Vec<(kefu_db::qa::QaSession, String)>> {
+        self.require(Action::Review)?;
+        let q = self.qa_query(f)?;
+        Ok(self.app.db.qa_queue(&q).await?)
+    }
+
     /// Every rule-set version (managers and inspectors).
     pub async fn qa_rule_versions(&self) -> Result<Vec<RuleVersion>> {
         self.require(Action::EditQaRules)?;

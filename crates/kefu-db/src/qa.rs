@@ -179,6 +179,168 @@ pub struct Sample {
     pub sessions: Vec<(i64, i64, String)>,
 }
 
+/// A scorecard item as reviewed, and whether it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewItem {
+    /// The item as it was when scored.
+    pub item: kefu_qa::review::ScoreItem,
+    /// Whether it failed.
+    pub failed: bool,
+}
+
+/// A review as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// Its id.
+    pub id: i64,
+    /// The session's conversation.
+    pub conv_id: i64,
+    /// The session's start, UTC ms.
+    pub start_ms: i64,
+    /// The inspector (user id; `None` for the command line).
+    pub inspector_id: Option<i64>,
+    /// The inspector's name.
+    pub inspector: String,
+    /// The reviewed score.
+    pub score: i64,
+    /// The inspector's internal comment (never shown to clients).
+    pub comment: String,
+    /// When, UTC ms.
+    pub created_at_ms: i64,
+    /// The scorecard as scored.
+    pub items: Vec<ReviewItem>,
+    /// The automatic findings confirmed (true) or dismissed (false).
+    pub decisions: Vec<(i64, bool)>,
+}
+
+/// A review to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReview {
+    /// The session's conversation.
+    pub conv_id: i64,
+    /// The session's start, UTC ms.
+    pub start_ms: i64,
+    /// The inspector's user id.
+    pub inspector_id: Option<i64>,
+    /// The inspector's name.
+    pub inspector: String,
+    /// The reviewed score.
+    pub score: i64,
+    /// The session's final score now (manual sessions).
+    pub final_score: Option<i64>,
+    /// The internal comment.
+    pub comment: String,
+    /// When, UTC ms.
+    pub at_ms: i64,
+    /// The scorecard as scored.
+    pub items: Vec<ReviewItem>,
+    /// Findings confirmed or dismissed.
+    pub decisions: Vec<(i64, bool)>,
+}
+
+/// An appeal as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appeal {
+    /// Its id.
+    pub id: i64,
+    /// The finding appealed, or
+    pub finding_id: Option<i64>,
+    /// the review appealed.
+    pub review_id: Option<i64>,
+    /// The session's conversation.
+    pub conv_id: i64,
+    /// The session's start, UTC ms.
+    pub start_ms: i64,
+    /// Store code.
+    pub store: String,
+    /// The agent concerned.
+    pub agent: Option<String>,
+    /// Who appealed (user id).
+    pub by_user_id: Option<i64>,
+    /// Who appealed (name).
+    pub by_user: String,
+    /// Why.
+    pub reason: String,
+    /// When, UTC ms.
+    pub created_at_ms: i64,
+    /// Who decided (user id).
+    pub decided_by_id: Option<i64>,
+    /// Who decided (name); `None` while open.
+    pub decided_by: Option<String>,
+    /// Upheld (true) or overturned (false); `None` while open.
+    pub upheld: Option<bool>,
+    /// The decider's reason (internal).
+    pub decision_reason: Option<String>,
+    /// When it was decided.
+    pub decided_at_ms: Option<i64>,
+}
+
+/// An appeal to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAppeal {
+    /// The finding appealed, or
+    pub finding_id: Option<i64>,
+    /// the review appealed.
+    pub review_id: Option<i64>,
+    /// The session's conversation.
+    pub conv_id: i64,
+    /// The session's start, UTC ms.
+    pub start_ms: i64,
+    /// The agent concerned.
+    pub agent: Option<String>,
+    /// Who appeals (user id).
+    pub by_user_id: Option<i64>,
+    /// Who appeals (name).
+    pub by_user: String,
+    /// Why.
+    pub reason: String,
+    /// When, UTC ms.
+    pub at_ms: i64,
+}
+
+/// An appeal's decision to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The appeal.
+    pub appeal_id: i64,
+    /// Who decides (user id).
+    pub by_id: Option<i64>,
+    /// Who decides (name).
+    pub by: String,
+    /// Upheld (true) or overturned (false).
+    pub upheld: bool,
+    /// Why.
+    pub reason: String,
+    /// When, UTC ms.
+    pub at_ms: i64,
+    /// The session's final score now (manual sessions).
+    pub final_score: Option<i64>,
+}
+
+/// An inspected session with everything people did to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QaSessionDetail {
+    /// The session.
+    pub session: QaSession,
+    /// Its findings.
+    pub findings: Vec<QaFinding>,
+    /// Its review.
+    pub review: Option<Review>,
+    /// Its appeals, oldest first.
+    pub appeals: Vec<Appeal>,
+}
+
+/// Which appeals to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppealQuery {
+    /// Only those not decided yet.
+    pub open_only: bool,
+    /// Only these stores.
+    pub stores: Option<BTreeSet<String>>,
+    /// Only those concerning these agents.
+    pub agents: Option<BTreeSet<String>>,
+}
+
 /// Storage of quality inspection.
 #[async_trait]
 pub trait QaStore: Send + Sync {
@@ -218,4 +380,29 @@ pub trait QaStore: Send + Sync {
     /// Stores a day's sample and its queue, recording `entry`; a day that
     /// has one already keeps it (returns false).
     async fn qa_save_sample(&self, sample: &Sample, entry: &AuditEntry) -> Result<bool>;
+    /// The sessions queued for review by the samples of the days of `q`,
+    /// with the reason each was drawn, in the order of [`QaStore::qa_sessions`].
+    async fn qa_queue(&self, q: &QaQuery) -> Result<Vec<(QaSession, String)>>;
+    /// The scorecard's items in force, in order.
+    async fn qa_scorecard(&self) -> Result<Vec<kefu_qa::review::ScoreItem>>;
+    /// Replaces the scorecard: these items in this order; items left out
+    /// are retired (reviews keep their copies).
+    async fn qa_set_scorecard(
+        &self,
+        items: &[kefu_qa::review::ScoreItem],
+        entry: &AuditEntry,
+    ) -> Result<()>;
+    /// A session with its findings, review and appeals.
+    async fn qa_session(&self, conv_id: i64, start_ms: i64) -> Result<Option<QaSessionDetail>>;
+    /// Stores a review, pins the session and its findings and sets its
+    /// final score; `None` when the session has a review already.
+    async fn qa_add_review(&self, review: &NewReview, entry: &AuditEntry) -> Result<Option<i64>>;
+    /// Stores an appeal and pins its session; `None` when that finding or
+    /// review was appealed already.
+    async fn qa_add_appeal(&self, appeal: &NewAppeal, entry: &AuditEntry) -> Result<Option<i64>>;
+    /// Decides an open appeal and sets the session's final score; false
+    /// when it was decided already.
+    async fn qa_decide_appeal(&self, decision: &Decision, entry: &AuditEntry) -> Result<bool>;
+    /// Appeals, oldest first.
+    async fn qa_appeals(&self, q: &AppealQuery) -> Result<Vec<Appeal>>;
 }

@@ -15,7 +15,11 @@ macro_rules! sql_qa {
             use super::$repo;
             use ::anyhow::{Result, bail};
             use ::std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-            use $crate::qa::{QaFinding, QaQuery, QaSession, Reinspected, RuleVersion, Sample, ScoreGrouping, ScoreTotals};
+            use $crate::qa::{
+                Appeal, AppealQuery, Decision, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
+                ReviewItem, RuleVersion, Sample, ScoreGrouping, ScoreTotals,
+            };
+            use ::kefu_qa::review::ScoreItem;
             use $crate::qa_projection::{QaRows, RulesInForce};
 
             type Tx = ::sqlx::Transaction<'static, $db>;
@@ -209,6 +213,96 @@ macro_rules! sql_qa {
 
             type SessionTuple = (i64, i64, String, String, i64, Option<String>, i64, Option<i64>, bool, i64, i64, bool, bool, Option<i64>);
 
+            fn session_of(r: SessionTuple) -> QaSession {
+                QaSession {
+                    conv_id: r.0,
+                    start_ms: r.1,
+                    store: r.2,
+                    buyer: r.3,
+                    day: r.4 as i32,
+                    agent: r.5,
+                    kind: r.6,
+                    auto_score: r.7,
+                    critical: r.8,
+                    findings: r.9,
+                    version: r.10,
+                    pinned: r.11,
+                    reviewed: r.12,
+                    final_score: r.13,
+                }
+            }
+
+            /// Pins a session and its findings: re-inspection keeps them.
+            async fn pin(tx: &mut Tx, conv: i64, start: i64) -> Result<()> {
+                for table in ["qa_sessions", "qa_findings"] {
+                    ::sqlx::query(&format!("UPDATE {table} SET pinned = $1 WHERE conv_id = $2 AND start_ms = $3"))
+                        .bind(true)
+                        .bind(conv)
+                        .bind(start)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            type AppealTuple = (i64, Option<i64>, Option<i64>, i64, i64, String, Option<String>, Option<i64>, String, String, i64, Option<i64>, Option<String>, Option<bool>, Option<String>, Option<i64>);
+
+            /// Appeals of one session, or of `q`, oldest first.
+            async fn appeals_where(pool: &::sqlx::Pool<$db>, session: Option<(i64, i64)>, q: &AppealQuery) -> Result<Vec<Appeal>> {
+                let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                    "SELECT a.id, a.finding_id, a.review_id, a.conv_id, a.start_ms, st.code, a.agent, a.by_user_id, a.by_user, a.reason, \
+                     a.created_at_ms, a.decided_by_id, a.decided_by, a.upheld, a.decision_reason, a.decided_at_ms \
+                     FROM qa_appeals a JOIN stores st ON st.id = a.store_id WHERE 1 = 1",
+                );
+                if let Some((conv, start)) = session {
+                    qb.push(" AND a.conv_id = ").push_bind(conv).push(" AND a.start_ms = ").push_bind(start);
+                }
+                if q.open_only {
+                    qb.push(" AND a.decided_by IS NULL");
+                }
+                if let Some(stores) = &q.stores {
+                    qb.push(" AND st.code IN (");
+                    let mut sep = qb.separated(", ");
+                    sep.push_bind(String::new());
+                    for s in stores {
+                        sep.push_bind(s.clone());
+                    }
+                    qb.push(")");
+                }
+                if let Some(agents) = &q.agents {
+                    qb.push(" AND a.agent IN (");
+                    let mut sep = qb.separated(", ");
+                    sep.push_bind(String::new());
+                    for a in agents {
+                        sep.push_bind(a.clone());
+                    }
+                    qb.push(")");
+                }
+                qb.push(" ORDER BY a.id");
+                let rows: Vec<AppealTuple> = qb.build_query_as().fetch_all(pool).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| Appeal {
+                        id: r.0,
+                        finding_id: r.1,
+                        review_id: r.2,
+                        conv_id: r.3,
+                        start_ms: r.4,
+                        store: r.5,
+                        agent: r.6,
+                        by_user_id: r.7,
+                        by_user: r.8,
+                        reason: r.9,
+                        created_at_ms: r.10,
+                        decided_by_id: r.11,
+                        decided_by: r.12,
+                        upheld: r.13,
+                        decision_reason: r.14,
+                        decided_at_ms: r.15,
+                    })
+                    .collect())
+            }
+
             #[::async_trait::async_trait]
             impl $crate::qa::QaStore for $repo {
                 async fn qa_rule_versions(&self) -> Result<Vec<RuleVersion>> {
@@ -332,25 +426,7 @@ macro_rules! sql_qa {
                         qb.push(" LIMIT ").push_bind(limit);
                     }
                     let rows: Vec<SessionTuple> = qb.build_query_as().fetch_all(&self.pool).await?;
-                    Ok(rows
-                        .into_iter()
-                        .map(|r| QaSession {
-                            conv_id: r.0,
-                            start_ms: r.1,
-                            store: r.2,
-                            buyer: r.3,
-                            day: r.4 as i32,
-                            agent: r.5,
-                            kind: r.6,
-                            auto_score: r.7,
-                            critical: r.8,
-                            findings: r.9,
-                            version: r.10,
-                            pinned: r.11,
-                            reviewed: r.12,
-                            final_score: r.13,
-                        })
-                        .collect())
+                    Ok(rows.into_iter().map(session_of).collect())
                 }
 
                 async fn qa_findings(&self, q: &QaQuery) -> Result<Vec<QaFinding>> {
@@ -534,6 +610,253 @@ macro_rules! sql_qa {
                     record(&mut tx, entry).await?;
                     tx.commit().await?;
                     Ok(true)
+                }
+
+                async fn qa_queue(&self, q: &QaQuery) -> Result<Vec<(QaSession, String)>> {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT s.conv_id, s.start_ms, st.code, c.buyer, s.day, s.agent, s.kind, s.auto_score, \
+                         s.critical, s.findings, s.version, s.pinned, s.reviewed, s.final_score, qq.reason \
+                         FROM qa_queue qq JOIN qa_sessions s ON s.conv_id = qq.conv_id AND s.start_ms = qq.start_ms \
+                         JOIN conversations c ON c.id = s.conv_id JOIN stores st ON st.id = s.store_id",
+                    );
+                    push_filter(&mut qb, "s", q, false);
+                    qb.push(" ORDER BY s.day, st.code, c.buyer, s.start_ms");
+                    if let Some(limit) = q.limit {
+                        qb.push(" LIMIT ").push_bind(limit);
+                    }
+                    let rows: Vec<(i64, i64, String, String, i64, Option<String>, i64, Option<i64>, bool, i64, i64, bool, bool, Option<i64>, String)> =
+                        qb.build_query_as().fetch_all(&self.pool).await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| {
+                            let s = session_of((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13));
+                            (s, r.14)
+                        })
+                        .collect())
+                }
+
+                async fn qa_scorecard(&self) -> Result<Vec<ScoreItem>> {
+                    let rows: Vec<(String, String, i64, bool)> = ::sqlx::query_as(
+                        "SELECT item, name, points, critical FROM qa_scorecard_items WHERE NOT retired ORDER BY position",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(id, name, points, critical)| ScoreItem { id, name, points: points.max(0) as u32, critical })
+                        .collect())
+                }
+
+                async fn qa_set_scorecard(&self, items: &[ScoreItem], entry: &$crate::AuditEntry) -> Result<()> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    ::sqlx::query("UPDATE qa_scorecard_items SET retired = $1").bind(true).execute(&mut *tx).await?;
+                    for (i, item) in items.iter().enumerate() {
+                        ::sqlx::query(
+                            "INSERT INTO qa_scorecard_items (item, name, points, critical, position, retired) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item) DO UPDATE SET name = excluded.name, \
+                             points = excluded.points, critical = excluded.critical, position = excluded.position, \
+                             retired = excluded.retired",
+                        )
+                        .bind(&item.id)
+                        .bind(&item.name)
+                        .bind(i64::from(item.points))
+                        .bind(item.critical)
+                        .bind(i as i64)
+                        .bind(false)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn qa_session(&self, conv_id: i64, start_ms: i64) -> Result<Option<QaSessionDetail>> {
+                    let q = QaQuery { conversation: Some(conv_id), ..Default::default() };
+                    let Some(session) = self.qa_sessions(&q).await?.into_iter().find(|s| s.start_ms == start_ms) else {
+                        return Ok(None);
+                    };
+                    let findings = self.qa_findings(&q).await?.into_iter().filter(|f| f.start_ms == start_ms).collect();
+                    let review: Option<(i64, Option<i64>, String, i64, String, i64)> = ::sqlx::query_as(
+                        "SELECT id, inspector_id, inspector, score, comment, created_at_ms FROM qa_reviews \
+                         WHERE conv_id = $1 AND start_ms = $2",
+                    )
+                    .bind(conv_id)
+                    .bind(start_ms)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let review = match review {
+                        None => None,
+                        Some((id, inspector_id, inspector, score, comment, created_at_ms)) => {
+                            let items: Vec<(String, String, i64, bool, bool)> = ::sqlx::query_as(
+                                "SELECT item, name, points, critical, failed FROM qa_review_items WHERE review_id = $1 ORDER BY item",
+                            )
+                            .bind(id)
+                            .fetch_all(&self.pool)
+                            .await?;
+                            let decisions: Vec<(i64, bool)> = ::sqlx::query_as(
+                                "SELECT finding_id, confirmed FROM qa_finding_decisions WHERE review_id = $1 ORDER BY finding_id",
+                            )
+                            .bind(id)
+                            .fetch_all(&self.pool)
+                            .await?;
+                            Some(Review {
+                                id,
+                                conv_id,
+                                start_ms,
+                                inspector_id,
+                                inspector,
+                                score,
+                                comment,
+                                created_at_ms,
+                                items: items
+                                    .into_iter()
+                                    .map(|(id, name, points, critical, failed)| ReviewItem {
+                                        item: ScoreItem { id, name, points: points.max(0) as u32, critical },
+                                        failed,
+                                    })
+                                    .collect(),
+                                decisions,
+                            })
+                        }
+                    };
+                    let appeals = appeals_where(&self.pool, Some((conv_id, start_ms)), &AppealQuery::default()).await?;
+                    Ok(Some(QaSessionDetail { session, findings, review, appeals }))
+                }
+
+                async fn qa_add_review(&self, r: &NewReview, entry: &$crate::AuditEntry) -> Result<Option<i64>> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    let session: Option<(i64, i64, Option<String>)> = ::sqlx::query_as(
+                        "SELECT store_id, day, agent FROM qa_sessions WHERE conv_id = $1 AND start_ms = $2",
+                    )
+                    .bind(r.conv_id)
+                    .bind(r.start_ms)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((store_id, day, agent)) = session else { bail!("no inspected session {} {}", r.conv_id, r.start_ms) };
+                    let id: Option<i64> = ::sqlx::query_scalar(
+                        "INSERT INTO qa_reviews (conv_id, start_ms, store_id, day, agent, inspector_id, inspector, score, comment, created_at_ms) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (conv_id, start_ms) DO NOTHING RETURNING id",
+                    )
+                    .bind(r.conv_id)
+                    .bind(r.start_ms)
+                    .bind(store_id)
+                    .bind(day)
+                    .bind(agent)
+                    .bind(r.inspector_id)
+                    .bind(&r.inspector)
+                    .bind(r.score)
+                    .bind(&r.comment)
+                    .bind(r.at_ms)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(id) = id else {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    };
+                    for it in &r.items {
+                        ::sqlx::query(
+                            "INSERT INTO qa_review_items (review_id, item, name, points, critical, failed) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(&it.item.id)
+                        .bind(&it.item.name)
+                        .bind(i64::from(it.item.points))
+                        .bind(it.item.critical)
+                        .bind(it.failed)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    for (finding, confirmed) in &r.decisions {
+                        ::sqlx::query("INSERT INTO qa_finding_decisions (review_id, finding_id, confirmed) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(*finding)
+                            .bind(*confirmed)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    pin(&mut tx, r.conv_id, r.start_ms).await?;
+                    ::sqlx::query("UPDATE qa_sessions SET reviewed = $1, final_score = $2 WHERE conv_id = $3 AND start_ms = $4")
+                        .bind(true)
+                        .bind(r.final_score)
+                        .bind(r.conv_id)
+                        .bind(r.start_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(Some(id))
+                }
+
+                async fn qa_add_appeal(&self, a: &NewAppeal, entry: &$crate::AuditEntry) -> Result<Option<i64>> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    let store_id: Option<i64> = ::sqlx::query_scalar(
+                        "SELECT store_id FROM qa_sessions WHERE conv_id = $1 AND start_ms = $2",
+                    )
+                    .bind(a.conv_id)
+                    .bind(a.start_ms)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(store_id) = store_id else { bail!("no inspected session {} {}", a.conv_id, a.start_ms) };
+                    let conflict = if a.finding_id.is_some() { "finding_id" } else { "review_id" };
+                    let id: Option<i64> = ::sqlx::query_scalar(&format!(
+                        "INSERT INTO qa_appeals (finding_id, review_id, conv_id, start_ms, store_id, agent, by_user_id, by_user, \
+                         reason, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT ({conflict}) DO NOTHING RETURNING id"
+                    ))
+                    .bind(a.finding_id)
+                    .bind(a.review_id)
+                    .bind(a.conv_id)
+                    .bind(a.start_ms)
+                    .bind(store_id)
+                    .bind(a.agent.as_deref())
+                    .bind(a.by_user_id)
+                    .bind(&a.by_user)
+                    .bind(&a.reason)
+                    .bind(a.at_ms)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(id) = id else {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    };
+                    pin(&mut tx, a.conv_id, a.start_ms).await?;
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(Some(id))
+                }
+
+                async fn qa_decide_appeal(&self, d: &Decision, entry: &$crate::AuditEntry) -> Result<bool> {
+                    let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
+                    let key: Option<(i64, i64)> = ::sqlx::query_as(
+                        "UPDATE qa_appeals SET decided_by_id = $1, decided_by = $2, upheld = $3, decision_reason = $4, \
+                         decided_at_ms = $5 WHERE id = $6 AND decided_by IS NULL RETURNING conv_id, start_ms",
+                    )
+                    .bind(d.by_id)
+                    .bind(&d.by)
+                    .bind(d.upheld)
+                    .bind(&d.reason)
+                    .bind(d.at_ms)
+                    .bind(d.appeal_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((conv, start)) = key else {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    };
+                    ::sqlx::query("UPDATE qa_sessions SET final_score = $1 WHERE conv_id = $2 AND start_ms = $3")
+                        .bind(d.final_score)
+                        .bind(conv)
+                        .bind(start)
+                        .execute(&mut *tx)
+                        .await?;
+                    record(&mut tx, entry).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn qa_appeals(&self, q: &AppealQuery) -> Result<Vec<Appeal>> {
+                    appeals_where(&self.pool, None, q).await
                 }
             }
 

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod file;
 pub mod fold;
 pub mod inspect;
+pub mod review;
 pub mod rules;
 pub mod sample;
 
