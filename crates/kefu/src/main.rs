@@ -8,6 +8,7 @@ mod lang;
 mod org;
 mod output;
 mod qa;
+mod qa_check;
 mod records;
 mod serve;
 mod store;

@@ -28,6 +28,8 @@ pub enum QaCommand {
     Scores(ScoresArgs),
     /// The review sample of a day: drawn once, reproducible from its stored seed.
     Sample(SampleArgs),
+    /// Inspect DIR/messages.csv with a rule set, no database: findings by rule and speed.
+    Check(crate::qa_check::CheckArgs),
 }
 
 /// Subcommands of `kefu qa rules`.
@@ -199,7 +201,11 @@ fn grouping(by: &str) -> anyhow::Result<ScoreGrouping> {
 
 /// Runs `kefu qa …`.
 pub async fn run(db: &str, c: &QaCommand) -> anyhow::Result<ExitCode> {
+    if let QaCommand::Check(a) = c {
+        return crate::qa_check::run(a);
+    }
     crate::db::with_gate(db, async |gate| match c {
+        QaCommand::Check(_) => Ok(()),
         QaCommand::Rules(RulesCommand::Import { file, store, note }) => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
