@@ -61,6 +61,9 @@ pub struct FindingRow {
     /// Its conversation (for links to the transcript).
     #[serde(skip)]
     pub conv_id: i64,
+    /// Its session's start, UTC ms (names the session with the conversation).
+    #[serde(skip)]
+    pub start_ms: i64,
 }
 
 /// A row of scores as spec §5 writes it.
@@ -157,6 +160,7 @@ impl Gate {
             rule: f.rule.clone(),
             conversation: None,
             limit: f.limit,
+            worst: false,
         })
     }
 
@@ -168,6 +172,14 @@ impl Gate {
             out.insert(code, p);
         }
         Ok(out)
+    }
+
+    /// An instant as local `YYYY-MM-DD HH:MM:SS` in a visible store's time
+    /// zone (how sessions are named on pages and in answers).
+    pub async fn local_time(&self, store: &str, utc_ms: i64) -> Result<String> {
+        let s = self.store(store).await?;
+        let p = Params::new(&s).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
+        Ok(kefu_kpi::sessions::local_text(&p, utc_ms))
     }
 
     /// Findings within the scope (spec §5 rows), by day, store, buyer and
@@ -192,6 +204,15 @@ impl Gate {
         self.require(Action::Review)?;
         let q = self.qa_query(f)?;
         Ok(self.app.db.qa_queue(&q).await?)
+    }
+
+    /// The manual sessions of the filter with the lowest scores (final,
+    /// else auto), at most `n`.
+    pub async fn qa_worst(&self, f: &QaFilter, n: i64) -> Result<Vec<kefu_db::qa::QaSession>> {
+        let mut q = self.qa_query(f)?;
+        q.worst = true;
+        q.limit = Some(n);
+        Ok(self.app.db.qa_sessions(&q).await?)
     }
 
     /// Every rule-set version (managers and inspectors).
@@ -421,5 +442,6 @@ fn finding_row(f: QaFinding, params: &HashMap<String, Params>) -> FindingRow {
         span: f.span.map(|(a, b)| [a, b]),
         version: f.version,
         conv_id: f.conv_id,
+        start_ms: f.start_ms,
     }
 }

@@ -45,6 +45,8 @@ pub struct QaQuery {
     pub conversation: Option<i64>,
     /// At most this many rows, in order.
     pub limit: Option<i64>,
+    /// Sessions: only manual ones, lowest final (else auto) score first.
+    pub worst: bool,
 }
 
 /// An inspected session as stored.

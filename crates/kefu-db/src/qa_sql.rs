@@ -421,7 +421,11 @@ macro_rules! sql_qa {
                          FROM qa_sessions s JOIN conversations c ON c.id = s.conv_id JOIN stores st ON st.id = s.store_id",
                     );
                     push_filter(&mut qb, "s", q, false);
-                    qb.push(" ORDER BY s.day, st.code, c.buyer, s.start_ms");
+                    if q.worst {
+                        qb.push(" AND s.kind = 0 ORDER BY COALESCE(s.final_score, s.auto_score), s.day, st.code, c.buyer, s.start_ms");
+                    } else {
+                        qb.push(" ORDER BY s.day, st.code, c.buyer, s.start_ms");
+                    }
                     if let Some(limit) = q.limit {
                         qb.push(" LIMIT ").push_bind(limit);
                     }

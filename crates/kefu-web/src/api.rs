@@ -69,5 +69,6 @@ pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
         .get("/openapi.json", crate::openapi::document)
         .merge(crate::kpi::api_routes())
+        .merge(crate::qa::api_routes())
         .merge(crate::import::api_routes())
 }

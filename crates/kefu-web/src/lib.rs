@@ -24,6 +24,7 @@ pub mod view;
 pub mod accounts;
 pub mod import;
 pub mod kpi;
+pub mod qa;
 pub mod stores;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(auth::routes())
         .merge(kpi::routes())
+        .merge(qa::routes())
         .merge(stores::routes())
         .merge(import::routes())
         .merge(accounts::routes())
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
 pub fn menu(viewer: &auth::Viewer) -> Vec<view::NavItem> {
     [
         kpi::menu(viewer),
+        qa::menu(viewer),
         stores::menu(viewer),
         import::menu(viewer),
         accounts::menu(viewer),

@@ -11,6 +11,11 @@ use crate::kpi::answers::{
     RoundAnswer, SessionAnswer, StoreAnswer,
 };
 use crate::kpi::api as kpi;
+use crate::qa::answers::{
+    AppealAnswer, AppealBody, Created, DecisionBody, FindingAnswer, QaSessionAnswer, ReviewAnswer,
+    ReviewBody, ReviewItemAnswer, ScoreAnswer,
+};
+use crate::qa::api as qa;
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -20,7 +25,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "kefu API",
-        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, and ingestion of chat logs, orders and ratings. Every answer is limited to what the caller may see; anything else is 404."
+        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews and appeals. Every answer is limited to what the caller may see; anything else is 404."
     ),
     servers((url = "/api/v1")),
     security(("bearer" = []), ("session" = [])),
@@ -35,6 +40,13 @@ use utoipa::{Modify, OpenApi};
         import::ingest_messages,
         import::ingest_orders,
         import::ingest_ratings,
+        qa::findings,
+        qa::scores,
+        qa::session,
+        qa::review,
+        qa::appeals,
+        qa::appeal,
+        qa::decide,
     ),
     components(schemas(
         KpiRow,
@@ -54,6 +66,16 @@ use utoipa::{Modify, OpenApi};
         import::MessageRecord,
         import::OrderRecord,
         import::RatingRecord,
+        FindingAnswer,
+        ScoreAnswer,
+        QaSessionAnswer,
+        ReviewAnswer,
+        ReviewItemAnswer,
+        AppealAnswer,
+        ReviewBody,
+        AppealBody,
+        DecisionBody,
+        Created,
     )),
     modifiers(&SecuritySchemes)
 )]
