@@ -256,3 +256,86 @@ test("phone: the overview fits a 390×844 screen without horizontal overflow", a
   noProblems(page);
   await page.context().close();
 });
+
+// Quality inspection (质检): an inspector draws a day's sample and reviews a
+// sampled session of the demo agent, the agent appeals the review, the
+// reviewer cannot decide it, a second inspector overturns it and the final
+// score follows; the client sees the session without the inspector's
+// internal comment. Screenshots: qa-*.png.
+const COMMENT = "内部意见：开场语不规范";
+
+test("review, appeal and decision of a sampled session", async () => {
+  // The agent's own findings tell their account and a day they worked.
+  const agent = await newPage(browser);
+  await login(agent, server, "agent");
+  await agent.goto(server.url + "qa/findings");
+  const first = agent.locator("table.data tbody tr").first();
+  const account = (await first.locator("td").nth(3).textContent()).trim();
+  const day = (await first.locator("td").nth(2).textContent()).trim().slice(0, 10);
+  assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
+  assert.ok(account.length > 0, "the agent's account");
+  await shot(agent, "qa-agent-findings.png");
+
+  // The inspector draws the day's sample and opens one of the agent's sessions.
+  const inspector = await newPage(browser);
+  await login(inspector, server, "inspector");
+  await inspector.goto(server.url + `qa/queue?date=${day}`);
+  await Promise.all([inspector.waitForURL(/\/qa\/queue\?date=/), inspector.click("#draw")]);
+  const rows = inspector.locator("#queue tbody tr", { hasText: account });
+  assert.ok((await rows.count()) >= 1, "the agent has a sampled session");
+  await shot(inspector, "qa-queue.png");
+  await Promise.all([inspector.waitForURL(/\/qa\/sessions\/\d+\/\d+$/), rows.first().locator("a").click()]);
+  const sessionUrl = inspector.url();
+  assert.ok((await inspector.locator(".transcript .msg").count()) > 0, "the transcript is beside the findings");
+  const auto = (await inspector.locator("#auto-score").textContent()).trim();
+
+  // The review: one scorecard item failed, an internal comment.
+  await inspector.locator('#review-form input[name="failed_courtesy"]').check();
+  await inspector.fill('#review-form textarea[name="comment"]', COMMENT);
+  await Promise.all([inspector.waitForURL(sessionUrl), inspector.click('#review-form button[type="submit"]')]);
+  await inspector.locator("#review").waitFor();
+  assert.equal((await inspector.locator("#review-comment").textContent()).trim(), COMMENT);
+  const reviewed = Number((await inspector.locator("#final-score").textContent()).trim());
+  assert.equal(reviewed, Math.max(0, Number(auto) - 5), "the failed item's 5 points");
+  assert.equal(await inspector.locator("#review-form").count(), 0, "reviewed once");
+  await shot(inspector, "qa-review.png");
+
+  // The agent appeals the review.
+  await agent.goto(sessionUrl);
+  await agent.fill('#appeal-review input[name="reason"]', "开场已问候，语气正常");
+  await Promise.all([agent.waitForURL(sessionUrl), agent.click('#appeal-review button[type="submit"]')]);
+  await agent.locator("#appeals").waitFor();
+  assert.equal(await agent.locator("#appeal-review").count(), 0, "appealed once");
+  assert.match(await agent.locator("#appeals tbody").textContent(), /待裁决/);
+  await shot(agent, "qa-appeal.png");
+
+  // The reviewer cannot decide it.
+  await inspector.goto(sessionUrl);
+  assert.equal(await inspector.locator("form.decide").count(), 0, "not the reviewer");
+
+  // A second inspector overturns it: the review's deduction falls.
+  const second = await newPage(browser);
+  await login(second, server, "inspector2");
+  await second.goto(sessionUrl);
+  await second.fill('form.decide input[name="reason"]', "语气可接受");
+  await Promise.all([second.waitForURL(sessionUrl), second.click('form.decide button[value="0"]')]);
+  assert.match(await second.locator("#appeals .outcome").first().textContent(), /撤销/);
+  assert.equal((await second.locator("#final-score").textContent()).trim(), auto, "back to the auto score");
+  await shot(second, "qa-decided.png");
+
+  // The client sees the session and the outcome, not the comment.
+  const client = await newPage(browser);
+  await login(client, server, "client");
+  const res = await client.goto(sessionUrl);
+  assert.equal(res.status(), 200);
+  assert.equal(await client.locator("#review-comment").count(), 0);
+  assert.ok(!(await client.content()).includes(COMMENT), "no internal comment anywhere on the page");
+  assert.ok(!(await client.content()).includes("语气可接受"), "nor the decision's reason");
+  const api = await client.request.get(server.url + "api/v1/qa/sessions/" + sessionUrl.split("/qa/sessions/")[1]);
+  assert.equal(api.status(), 200);
+  const body = await api.json();
+  assert.equal(body.review.comment, null);
+  assert.ok(body.appeals.every((a) => a.decision_reason === null));
+  await shot(client, "qa-client.png");
+  for (const p of [agent, inspector, second, client]) assert.deepEqual(p.problems, [], "console or page errors");
+});

@@ -98,9 +98,15 @@ impl Gate {
         Ok(d)
     }
 
-    /// The provider's scorecard in force.
+    /// The provider's scorecard in force: the one it set, else
+    /// [`kefu_qa::review::default_scorecard`].
     pub async fn qa_scorecard(&self) -> Result<Vec<ScoreItem>> {
-        Ok(self.app.db.qa_scorecard().await?)
+        let stored = self.app.db.qa_scorecard().await?;
+        Ok(if stored.is_empty() {
+            kefu_qa::review::default_scorecard()
+        } else {
+            stored
+        })
     }
 
     /// Replaces the scorecard (managers and inspectors): ids unique and not
@@ -155,7 +161,7 @@ impl Gate {
                 "this session has been reviewed already",
             ));
         }
-        let card = self.app.db.qa_scorecard().await?;
+        let card = self.qa_scorecard().await?;
         if let Some(unknown) = r
             .failed_items
             .iter()

@@ -166,7 +166,14 @@ pub const BOT_NIGHT: &[&str] = &[
     "您好，客服已下班，明早8点后为您处理，给您带来不便敬请谅解",
 ];
 /// Buyer messages of a night with no answer.
-pub const BUYER_NIGHT_MORE: &[&str] = &["人呢？", "在吗？？", "明天再说吧", "好吧", "？"];
+pub const BUYER_NIGHT_MORE: &[&str] = &[
+    "人呢？",
+    "在吗？？",
+    "明天再说吧",
+    "好吧",
+    "？",
+    "问了好几遍了，人呢",
+];
 /// Agent messages answering last night's messages in the morning.
 pub const AGENT_MORNING: &[&str] = &[
     "亲，早上好，看到您昨晚的留言了，请问还需要什么帮助吗？",
@@ -185,7 +192,16 @@ pub const FOLLOWUP_LATER: &[&str] = &[
     "在吗，想再问一下{p}",
 ];
 /// Extra buyer message right after a question.
-pub const BUYER_EXTRA: &[&str] = &["急", "在线等", "？", "麻烦快点回复一下", "就是这个", "谢谢"];
+pub const BUYER_EXTRA: &[&str] = &[
+    "急",
+    "在线等",
+    "？",
+    "麻烦快点回复一下",
+    "就是这个",
+    "谢谢",
+    "我刚才说了，能快点吗",
+    "再不回复我就投诉了",
+];
 /// Buyer acknowledgements.
 pub const BUYER_ACK: &[&str] = &[
     "好的",

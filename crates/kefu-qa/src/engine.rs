@@ -55,6 +55,10 @@ pub struct Scan {
     pub looks: Vec<usize>,
 }
 
+/// The most distinct `skip` sets a rule set may use, plus one (the empty
+/// set).
+const MAX_SKIP_SETS: usize = 16;
+
 /// A rule set compiled for inspection.
 #[derive(Debug)]
 pub struct Inspector {
@@ -145,9 +149,22 @@ impl Inspector {
                     set.dedup();
                     let variant = match skips.iter().position(|s| *s == set) {
                         Some(v) => v,
-                        None => {
+                        None if skips.len() < MAX_SKIP_SETS => {
                             skips.push(set.clone());
                             skips.len() - 1
+                        }
+                        None => {
+                            return Err(CompileError {
+                                rule: rule.id.clone(),
+                                en: format!(
+                                    "at most {} different skip sets in one rule set",
+                                    MAX_SKIP_SETS - 1
+                                ),
+                                zh: format!(
+                                    "一个规则集最多有 {} 种不同的跳过字符",
+                                    MAX_SKIP_SETS - 1
+                                ),
+                            });
                         }
                     };
                     variants[i] = variant;
@@ -207,6 +224,8 @@ impl Inspector {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // A DFA: the fastest search, built once per rule set.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&phrases)
                     .map_err(|e| CompileError {
                         rule: String::new(),
@@ -260,6 +279,18 @@ impl Inspector {
         }
         buf.folded.fold(text);
         buf.hits.clear();
+        // A skip set none of whose characters is in the text strips
+        // nothing: its phrases are found in the main pass.
+        let mut present = [false; MAX_SKIP_SETS];
+        if self.skips.len() > 1 {
+            for c in buf.folded.text().chars() {
+                for (v, set) in self.skips.iter().enumerate().skip(1) {
+                    if set.binary_search(&c).is_ok() {
+                        present[v] = true;
+                    }
+                }
+            }
+        }
         let takes = |rule: usize| {
             let r = &self.rules[rule];
             !r.disabled && candidate_senders(&r.kind).is_some_and(|s| s.takes(role))
@@ -269,11 +300,13 @@ impl Inspector {
                 let span = buf.folded.span(m.start(), m.end());
                 for &(rule, u) in &self.uses[m.pattern().as_usize()] {
                     match u {
-                        Use::Phrase { variant: 0 } if takes(rule) => buf.hits.push(Hit {
-                            rule,
-                            allow: false,
-                            span,
-                        }),
+                        Use::Phrase { variant } if !present[variant] && takes(rule) => {
+                            buf.hits.push(Hit {
+                                rule,
+                                allow: false,
+                                span,
+                            })
+                        }
                         Use::Allow if takes(rule) => buf.hits.push(Hit {
                             rule,
                             allow: true,
@@ -286,7 +319,8 @@ impl Inspector {
                     }
                 }
             }
-            for variant in 1..self.skips.len() {
+            let stripped_sets = present.iter().enumerate().take(self.skips.len()).skip(1);
+            for (variant, _) in stripped_sets.filter(|(_, p)| **p) {
                 let wanted = (0..self.rules.len()).any(|i| self.variants[i] == variant && takes(i));
                 if !wanted {
                     continue;

@@ -29,6 +29,24 @@ pub struct ScoreItem {
     pub critical: bool,
 }
 
+/// The scorecard a provider starts with, until it sets its own: what
+/// inspectors of e-commerce chat commonly score by hand.
+pub fn default_scorecard() -> Vec<ScoreItem> {
+    let item = |id: &str, name: &str, points: u32, critical: bool| ScoreItem {
+        id: id.into(),
+        name: name.into(),
+        points,
+        critical,
+    };
+    vec![
+        item("courtesy", "礼貌用语与服务态度", 5, false),
+        item("accuracy", "业务解答准确", 10, false),
+        item("ownership", "主动跟进、解决问题", 5, false),
+        item("upsell", "推荐关联商品、促成下单", 5, false),
+        item("privacy", "泄露买家信息或引导站外交易（致命）", 0, true),
+    ]
+}
+
 /// What a review decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReviewOutcome {

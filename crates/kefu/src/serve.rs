@@ -163,8 +163,9 @@ async fn add(
     Ok((name.into(), role, pw.unwrap_or_default()))
 }
 
-/// The demo's accounts: a manager, an inspector, a client owning the first
-/// two stores, a team lead of the first store's agents, and one agent.
+/// The demo's accounts: a manager, two inspectors (one reviews, the other
+/// decides the appeals), a client owning the first two stores, a team lead
+/// of the first store's agents, and one agent.
 async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)>> {
     let stores: Vec<String> = gate.stores().await?.into_iter().map(|(c, _)| c).collect();
     let first: Vec<String> = stores.iter().take(2).cloned().collect();
@@ -182,6 +183,7 @@ async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)
     let mut out = vec![
         add(gate, "manager", Role::Manager, None, None, Vec::new()).await?,
         add(gate, "inspector", Role::Inspector, None, None, Vec::new()).await?,
+        add(gate, "inspector2", Role::Inspector, None, None, Vec::new()).await?,
         add(gate, "client", Role::Client, Some(client), None, Vec::new()).await?,
         add(gate, "lead", Role::TeamLead, None, Some(team), Vec::new()).await?,
     ];

@@ -39,6 +39,8 @@ pub struct FindingAnswer {
     pub version: i64,
     /// The conversation (`/stores/{store}/conversations/{conversation}`).
     pub conversation: i64,
+    /// The session's start, UTC ms (`/qa/sessions/{conversation}/{ms}`).
+    pub session_start_ms: i64,
 }
 
 impl From<FindingRow> for FindingAnswer {
@@ -58,6 +60,7 @@ impl From<FindingRow> for FindingAnswer {
             span: f.span,
             version: f.version,
             conversation: f.conv_id,
+            session_start_ms: f.start_ms,
         }
     }
 }
@@ -259,6 +262,7 @@ impl QaSessionAnswer {
                 span: f.span.map(|(a, b)| [a, b]),
                 version: f.version,
                 conversation: f.conv_id,
+                session_start_ms: f.start_ms,
             })
             .collect();
         let review = d.review.map(|r| ReviewAnswer {
