@@ -243,17 +243,9 @@ impl Gate {
         kefu_qa::read_rule_set(&text).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))
     }
 
-    /// Stores a new version of the provider's rule set (`store` None) or of
-    /// a store's overrides, after checking it reads and compiles (against
-    /// the provider's set in force, for overrides). Returns its number.
-    /// Findings keep their version until inspected again ([`Gate::qa_run`]).
-    pub async fn qa_rules_import(
-        &self,
-        store: Option<&str>,
-        text: &str,
-        note: &str,
-    ) -> Result<i64> {
-        self.require(Action::EditQaRules)?;
+    /// The rule set a provider set or a store's overrides make, checked to
+    /// read and compile (overrides against the provider's set in force).
+    async fn checked_rules(&self, store: Option<&str>, text: &str) -> Result<kefu_qa::RuleSet> {
         let provider = self.provider_set().await?;
         let set = match store {
             None => kefu_qa::read_rule_set(text).map_err(file_error)?,
@@ -277,6 +269,69 @@ impl Gate {
                 format!("rule {}: {}", e.rule, e.en),
             )
         })?;
+        Ok(set)
+    }
+
+    /// Tries a draft before publishing it (managers and inspectors): the
+    /// provider's set (`store` None) or a store's overrides, over the
+    /// `days` local days that end with the latest inspected day, against
+    /// the rules in force. Stores nothing.
+    pub async fn qa_try(
+        &self,
+        store: Option<&str>,
+        text: &str,
+        days: i32,
+    ) -> Result<(i32, i32, kefu_db::qa::Trial)> {
+        self.require(Action::EditQaRules)?;
+        self.checked_rules(store, text).await?;
+        if !(1..=92).contains(&days) {
+            return Err(Error::invalid(
+                "days",
+                "天数应在 1 到 92 之间",
+                "days must be from 1 to 92",
+            ));
+        }
+        let by_date = ScoreGrouping {
+            date: true,
+            ..Default::default()
+        };
+        let latest = self
+            .app
+            .db
+            .qa_scores(by_date, &QaQuery::default())
+            .await?
+            .iter()
+            .filter_map(|r| r.day)
+            .max();
+        let Some(to) = latest else {
+            return Ok((0, 0, kefu_db::qa::Trial::default()));
+        };
+        let from = to - days + 1;
+        let stores = store.map(|s| BTreeSet::from([s.to_string()]));
+        let (provider, overrides) = match store {
+            None => (text.to_string(), None),
+            Some(code) => (self.qa_rules_export(None).await?, Some((code, text))),
+        };
+        let trial = self
+            .app
+            .db
+            .qa_trial(stores.as_ref(), from, to, &provider, overrides, 100)
+            .await?;
+        Ok((from, to, trial))
+    }
+
+    /// Stores a new version of the provider's rule set (`store` None) or of
+    /// a store's overrides, after checking it reads and compiles (against
+    /// the provider's set in force, for overrides). Returns its number.
+    /// Findings keep their version until inspected again ([`Gate::qa_run`]).
+    pub async fn qa_rules_import(
+        &self,
+        store: Option<&str>,
+        text: &str,
+        note: &str,
+    ) -> Result<i64> {
+        self.require(Action::EditQaRules)?;
+        let set = self.checked_rules(store, text).await?;
         let _turn = self.app.write_turn().await?;
         let subject = store.unwrap_or("provider");
         let entry = self.entry("qa.rules", subject, format!("{} rules", set.rules.len()));

@@ -19,6 +19,7 @@ use common::fresh;
 on_both!(
     review_appeal_and_decision,
     findings_and_scores_within_each_scope,
+    try_before_publishing,
 );
 
 fn user(name: &str, role: Role) -> UserRequest {
@@ -409,4 +410,43 @@ async fn findings_and_scores_within_each_scope(app: App) {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// A draft is tried over the last days against the rules in force: what it
+/// adds and removes, and nothing stored.
+async fn try_before_publishing(app: App) {
+    setup(&app).await;
+    let qi = as_user(&app, "qi1").await;
+    let before = qi.qa_findings(&QaFilter::default()).await.unwrap();
+    let versions = qi.qa_rule_versions().await.unwrap();
+    // A provider draft with one more rule: 便宜 in 小美's message of 11-11;
+    // over the last day (11-12) it adds nothing, over two days one.
+    let draft = format!(
+        "{}\n[[rule]]\nid = \"price\"\nkind = \"keyword\"\nseverity = \"minor\"\npoints = 1\nphrases = [\"便宜\"]\n",
+        kefu_qa::DEFAULT_RULES
+    );
+    let (from, to, t) = qi.qa_try(None, &draft, 1).await.unwrap();
+    assert_eq!((from, to), (day("2026-11-12"), day("2026-11-12")));
+    assert!(t.added.is_empty() && t.removed.is_empty(), "{t:?}");
+    let (_, _, t) = qi.qa_try(None, &draft, 2).await.unwrap();
+    assert_eq!(t.by_rule.get("price"), Some(&(1, 0)), "{t:?}");
+    assert_eq!(t.added[0].matched.as_deref(), Some("便宜"));
+    assert_eq!(t.draft, t.current + 1);
+    // A store's draft overrides switching off-platform off for dy-1.
+    let off = "[[override]]\nrule = \"offplatform\"\ndisabled = true\n";
+    let (_, _, t) = qi.qa_try(Some("dy-1"), off, 7).await.unwrap();
+    assert_eq!(t.by_rule.get("offplatform"), Some(&(0, 1)), "{t:?}");
+    assert!(t.removed.iter().all(|f| f.store == "dy-1"));
+    // Nothing was stored; a bad draft is refused; an agent may not try.
+    assert_eq!(qi.qa_findings(&QaFilter::default()).await.unwrap(), before);
+    assert_eq!(qi.qa_rule_versions().await.unwrap(), versions);
+    assert!(matches!(
+        qi.qa_try(None, "[[rule]]\nid = 1\n", 7).await,
+        Err(Error::Invalid { .. })
+    ));
+    let agent = as_user(&app, "xiaomei").await;
+    assert!(matches!(
+        agent.qa_try(None, &draft, 7).await,
+        Err(Error::Forbidden)
+    ));
 }

@@ -343,6 +343,43 @@ pub struct AppealQuery {
     pub agents: Option<BTreeSet<String>>,
 }
 
+/// A finding a draft rule set would add or remove.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TrialFinding {
+    /// Store code.
+    pub store: String,
+    /// Its session's conversation.
+    pub conv_id: i64,
+    /// Its session's start, UTC ms.
+    pub start_ms: i64,
+    /// The message it is on.
+    pub message_id: Option<String>,
+    /// Rule id.
+    pub rule: String,
+    /// The text as sent.
+    pub matched: Option<String>,
+    /// The agent it belongs to.
+    pub agent: Option<String>,
+}
+
+/// What a draft rule set would change over some days, against the rules
+/// in force: nothing is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trial {
+    /// Conversations inspected twice.
+    pub conversations: u64,
+    /// Findings of the rules in force in those days.
+    pub current: u64,
+    /// Findings of the draft.
+    pub draft: u64,
+    /// Per rule: (added, removed).
+    pub by_rule: std::collections::BTreeMap<String, (u64, u64)>,
+    /// The first findings the draft adds.
+    pub added: Vec<TrialFinding>,
+    /// The first findings the draft removes.
+    pub removed: Vec<TrialFinding>,
+}
+
 /// Storage of quality inspection.
 #[async_trait]
 pub trait QaStore: Send + Sync {
@@ -407,4 +444,18 @@ pub trait QaStore: Send + Sync {
     async fn qa_decide_appeal(&self, decision: &Decision, entry: &AuditEntry) -> Result<bool>;
     /// Appeals, oldest first.
     async fn qa_appeals(&self, q: &AppealQuery) -> Result<Vec<Appeal>>;
+    /// Inspects the conversations of `stores` (all when `None`) with
+    /// messages dated in [from, to] with the rules in force and with a
+    /// draft (the provider's set `provider`, and the overrides of one store
+    /// when given), and returns what the draft changes in the sessions of
+    /// those days, at most `examples` findings each way. Writes nothing.
+    async fn qa_trial(
+        &self,
+        stores: Option<&BTreeSet<String>>,
+        from: i32,
+        to: i32,
+        provider: &str,
+        overrides: Option<(&str, &str)>,
+        examples: usize,
+    ) -> Result<Trial>;
 }

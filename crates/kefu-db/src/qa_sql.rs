@@ -17,7 +17,7 @@ macro_rules! sql_qa {
             use ::std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
             use $crate::qa::{
                 Appeal, AppealQuery, Decision, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
-                ReviewItem, RuleVersion, Sample, ScoreGrouping, ScoreTotals,
+                ReviewItem, RuleVersion, Sample, ScoreGrouping, ScoreTotals, Trial, TrialFinding,
             };
             use ::kefu_qa::review::ScoreItem;
             use $crate::qa_projection::{QaRows, RulesInForce};
@@ -232,6 +232,37 @@ macro_rules! sql_qa {
                 }
             }
 
+            /// The conversations of `stores` (all when `None`) with a message
+            /// whose `sent_at` is dated in [from, to], in order.
+            async fn conversations_dated(
+                tx: &mut Tx,
+                stores: Option<&BTreeSet<String>>,
+                from: Option<i32>,
+                to: Option<i32>,
+            ) -> Result<Vec<i64>> {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT DISTINCT m.conv_id FROM messages m JOIN stores st ON st.id = m.store_id WHERE 1 = 1",
+                    );
+                    if let Some(from) = from {
+                        qb.push(" AND m.sent_at >= ").push_bind(::kefu_domain::time::format_day(from));
+                    }
+                    if let Some(to) = to {
+                        qb.push(" AND m.sent_at < ").push_bind(::kefu_domain::time::format_day(to + 1));
+                    }
+                    if let Some(stores) = stores {
+                        qb.push(" AND st.code IN (");
+                        let mut sep = qb.separated(", ");
+                        sep.push_bind(String::new());
+                        for s in stores {
+                            sep.push_bind(s.clone());
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(" ORDER BY m.conv_id");
+                    let convs: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
+                Ok(convs)
+            }
+
             /// Pins a session and its findings: re-inspection keeps them.
             async fn pin(tx: &mut Tx, conv: i64, start: i64) -> Result<()> {
                 for table in ["qa_sessions", "qa_findings"] {
@@ -372,26 +403,7 @@ macro_rules! sql_qa {
                     entry: &$crate::AuditEntry,
                 ) -> Result<Reinspected> {
                     let mut tx = <$dialect as $crate::Dialect>::begin_write(&self.pool).await?;
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
-                        "SELECT DISTINCT m.conv_id FROM messages m JOIN stores st ON st.id = m.store_id WHERE 1 = 1",
-                    );
-                    if let Some(from) = from {
-                        qb.push(" AND m.sent_at >= ").push_bind(::kefu_domain::time::format_day(from));
-                    }
-                    if let Some(to) = to {
-                        qb.push(" AND m.sent_at < ").push_bind(::kefu_domain::time::format_day(to + 1));
-                    }
-                    if let Some(stores) = stores {
-                        qb.push(" AND st.code IN (");
-                        let mut sep = qb.separated(", ");
-                        sep.push_bind(String::new());
-                        for s in stores {
-                            sep.push_bind(s.clone());
-                        }
-                        qb.push(")");
-                    }
-                    qb.push(" ORDER BY m.conv_id");
-                    let convs: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    let convs = conversations_dated(&mut tx, stores, from, to).await?;
                     let rows = super::qa_recompute(&mut tx, &convs).await?;
                     let mut done = Reinspected { conversations: convs.len() as u64, ..Default::default() };
                     save(&mut tx, &convs, rows).await?;
@@ -861,6 +873,91 @@ macro_rules! sql_qa {
 
                 async fn qa_appeals(&self, q: &AppealQuery) -> Result<Vec<Appeal>> {
                     appeals_where(&self.pool, None, q).await
+                }
+
+                async fn qa_trial(
+                    &self,
+                    stores: Option<&BTreeSet<String>>,
+                    from: i32,
+                    to: i32,
+                    provider: &str,
+                    overrides: Option<(&str, &str)>,
+                    examples: usize,
+                ) -> Result<Trial> {
+                    use $crate::projection::StoreRules;
+                    use $crate::qa_projection::{StoreQa, inspect_stored};
+                    let mut tx = self.pool.begin().await?;
+                    let convs = conversations_dated(&mut tx, stores, Some(from), Some(to)).await?;
+                    let current = read_rules(&mut *tx).await?;
+                    let mut draft = current.clone();
+                    draft.provider = Some((0, provider.to_string()));
+                    let rows: Vec<(i64, String, String)> = ::sqlx::query_as("SELECT id, code, settings FROM stores")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let mut codes: HashMap<i64, String> = HashMap::new();
+                    let mut rules: HashMap<i64, StoreRules> = HashMap::new();
+                    for (id, code, json) in rows {
+                        if let Some((store, text)) = overrides
+                            && store == code
+                        {
+                            draft.overrides.insert(id, (0, text.to_string()));
+                        }
+                        rules.insert(id, StoreRules::of($crate::settings_from_json(&json)?)?);
+                        codes.insert(id, code);
+                    }
+                    let mut compiled: HashMap<i64, (StoreQa, StoreQa)> = HashMap::new();
+                    let mut out = Trial { conversations: convs.len() as u64, ..Default::default() };
+                    type Key = (i64, i64, Option<String>, String, Option<(i64, i64)>);
+                    for chunk in convs.chunks(CONVS_PER_STATEMENT) {
+                        for c in <$dialect as $crate::Dialect>::load_conversations(&mut tx, chunk, true).await? {
+                            let Some(r) = rules.get(&c.store) else { continue };
+                            if !compiled.contains_key(&c.store) {
+                                compiled.insert(c.store, (current.for_store(c.store)?, draft.for_store(c.store)?));
+                            }
+                            let Some((now, new)) = compiled.get(&c.store) else { continue };
+                            let keyed = |rows: $crate::qa_projection::QaRows| -> BTreeMap<Key, TrialFinding> {
+                                rows.findings
+                                    .into_iter()
+                                    .filter(|f| f.day >= from && f.day <= to)
+                                    .map(|f| {
+                                        let key = (f.conv_id, f.start_ms, f.message_id.clone(), f.rule.clone(), f.span);
+                                        let t = TrialFinding {
+                                            store: codes.get(&f.store_id).cloned().unwrap_or_default(),
+                                            conv_id: f.conv_id,
+                                            start_ms: f.start_ms,
+                                            message_id: f.message_id,
+                                            rule: f.rule,
+                                            matched: f.matched,
+                                            agent: f.agent,
+                                        };
+                                        (key, t)
+                                    })
+                                    .collect()
+                            };
+                            let a = keyed(inspect_stored(now, r, &c)?);
+                            let b = keyed(inspect_stored(new, r, &c)?);
+                            out.current += a.len() as u64;
+                            out.draft += b.len() as u64;
+                            for (k, f) in &b {
+                                if !a.contains_key(k) {
+                                    out.by_rule.entry(f.rule.clone()).or_default().0 += 1;
+                                    if out.added.len() < examples {
+                                        out.added.push(f.clone());
+                                    }
+                                }
+                            }
+                            for (k, f) in &a {
+                                if !b.contains_key(k) {
+                                    out.by_rule.entry(f.rule.clone()).or_default().1 += 1;
+                                    if out.removed.len() < examples {
+                                        out.removed.push(f.clone());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    tx.rollback().await?;
+                    Ok(out)
                 }
             }
 

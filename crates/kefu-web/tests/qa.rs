@@ -197,6 +197,29 @@ async fn qa_workflow_and_access(backend: Backend) {
         app.get(&api, Some(&client_b)).await.status,
         StatusCode::NOT_FOUND
     );
+    // Try before publishing on the rules page: shown, nothing stored.
+    let draft = "[[override]]\nrule = \"slow\"\ndisabled = true\n";
+    let fields = [
+        ("csrf", inspector.csrf.as_str()),
+        ("store", STORE_A),
+        ("text", draft),
+        ("days", "31"),
+    ];
+    let r = app.post_form("/qa/rules/try", &inspector, &fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"trial\"") && r.body.contains("slow"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post_form(
+            "/qa/rules/try",
+            &agent,
+            &[("csrf", agent.csrf.as_str()), ("text", draft)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let xlsx = app.get("/qa/findings?format=xlsx", Some(&client_a)).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     app.stop().await;

@@ -57,6 +57,17 @@ pub enum RulesCommand {
     },
     /// Every version, oldest first.
     Versions,
+    /// Try a draft over the last days against the rules in force: findings added and removed; nothing stored.
+    Try {
+        /// The draft (TOML).
+        file: PathBuf,
+        /// A store's overrides instead.
+        #[arg(long)]
+        store: Option<String>,
+        /// How many days, ending with the latest inspected day.
+        #[arg(long, default_value_t = 7)]
+        days: i32,
+    },
 }
 
 /// A store and a range of local days.
@@ -220,6 +231,37 @@ pub async fn run(db: &str, c: &QaCommand) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{text}"),
             }
+            Ok(())
+        }
+        QaCommand::Rules(RulesCommand::Try { file, store, days }) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let started = std::time::Instant::now();
+            let (from, to, t) = gate.qa_try(store.as_deref(), &text, *days).await?;
+            let rows: Vec<Vec<String>> = t
+                .by_rule
+                .iter()
+                .map(|(r, (a, d))| vec![r.clone(), a.to_string(), d.to_string()])
+                .collect();
+            let header = [
+                tr("规则", "rule"),
+                tr("新增", "added"),
+                tr("消失", "removed"),
+            ]
+            .map(str::to_string)
+            .to_vec();
+            print!("{}", crate::output::text_table(&header, &rows));
+            println!(
+                "{} – {}: {} {}, {} → {} {} ({:.2} s)",
+                format_day(from),
+                format_day(to),
+                t.conversations,
+                tr("个对话", "conversations"),
+                t.current,
+                t.draft,
+                tr("个问题", "findings"),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         QaCommand::Rules(RulesCommand::Versions) => {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/qa/rules", get(rules::page).post(rules::save))
         .route("/qa/rules/run", post(rules::run))
+        .route("/qa/rules/try", post(rules::try_draft))
 }
 
 /// The API endpoints of the capability (under `/api/v1`).

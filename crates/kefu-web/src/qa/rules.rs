@@ -24,6 +24,32 @@ struct RulesPage {
     text: String,
     error: String,
     saved: Option<String>,
+    trial: Option<TrialView>,
+}
+
+/// What a draft would change, as the page shows it.
+struct TrialView {
+    from: String,
+    to: String,
+    conversations: u64,
+    current: u64,
+    draft: u64,
+    by_rule: Vec<(String, u64, u64)>,
+    added: Vec<(String, String, String, String)>,
+    removed: Vec<(String, String, String, String)>,
+}
+
+fn examples(list: &[kefu_db::qa::TrialFinding]) -> Vec<(String, String, String, String)> {
+    list.iter()
+        .map(|f| {
+            (
+                super::pages::session_href(f.conv_id, f.start_ms),
+                f.store.clone(),
+                f.rule.clone(),
+                f.matched.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// The query of the rules page.
@@ -86,6 +112,7 @@ async fn page_of(
         text,
         error,
         saved,
+        trial: None,
     })
 }
 
@@ -144,6 +171,53 @@ pub async fn save(
                 None => format!("/qa/rules?saved={v}"),
             };
             Ok(Redirect::to(&back).into_response())
+        }
+        Err(kefu_app::Error::Invalid { zh, en, .. }) => {
+            let error = viewer.lang.t(&zh, &en).to_string();
+            let p = page_of(&state, &viewer, store, Some(text), error, None).await?;
+            Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Tries the form's TOML over the last days (`days`, default 7) against the
+/// rules in force, and shows what it would add and remove; stores nothing.
+pub async fn try_draft(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(form.get("csrf").map(String::as_str))?;
+    let store = form
+        .get("store")
+        .map(String::as_str)
+        .filter(|s| !s.is_empty());
+    let text = form.get("text").cloned().unwrap_or_default();
+    let days = match form.get("days").map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        Some(d) => d
+            .parse()
+            .map_err(|_| AppError::BadRequest("days: not a number".into()))?,
+        None => 7,
+    };
+    match viewer.gate(&state).qa_try(store, &text, days).await {
+        Ok((from, to, t)) => {
+            let mut p = page_of(&state, &viewer, store, Some(text), String::new(), None).await?;
+            p.trial = Some(TrialView {
+                from: kefu_domain::time::format_day(from),
+                to: kefu_domain::time::format_day(to),
+                conversations: t.conversations,
+                current: t.current,
+                draft: t.draft,
+                by_rule: t
+                    .by_rule
+                    .iter()
+                    .map(|(r, (a, d))| (r.clone(), *a, *d))
+                    .collect(),
+                added: examples(&t.added),
+                removed: examples(&t.removed),
+            });
+            Ok(render(&p)?.into_response())
         }
         Err(kefu_app::Error::Invalid { zh, en, .. }) => {
             let error = viewer.lang.t(&zh, &en).to_string();
