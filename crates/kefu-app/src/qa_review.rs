@@ -338,10 +338,13 @@ impl Gate {
         let appeal = self
             .app
             .db
-            .qa_appeals(&AppealQuery::default())
+            .qa_appeals(&AppealQuery {
+                id: Some(appeal_id),
+                ..Default::default()
+            })
             .await?
             .into_iter()
-            .find(|a| a.id == appeal_id)
+            .next()
             .ok_or(Error::NotFound)?;
         let mut d = self.qa_session(appeal.conv_id, appeal.start_ms).await?;
         if appeal.decided_by.is_some() {
@@ -409,6 +412,7 @@ impl Gate {
                 open_only,
                 stores: scope.stores.clone(),
                 agents: scope.agents.clone(),
+                ..Default::default()
             })
             .await?;
         if !scope.may(Action::ReadQaComments) {

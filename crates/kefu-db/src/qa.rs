@@ -335,6 +335,8 @@ pub struct QaSessionDetail {
 /// Which appeals to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppealQuery {
+    /// Only this appeal.
+    pub id: Option<i64>,
     /// Only those not decided yet.
     pub open_only: bool,
     /// Only these stores.

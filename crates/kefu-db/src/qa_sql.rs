@@ -175,6 +175,18 @@ macro_rules! sql_qa {
                 Ok(())
             }
 
+            /// Pushes ` AND column IN (…)` of a set (never an empty list: an
+            /// empty set matches nothing).
+            fn push_in(qb: &mut ::sqlx::QueryBuilder<'_, $db>, column: &str, items: &BTreeSet<String>) {
+                qb.push(format!(" AND {column} IN ("));
+                let mut sep = qb.separated(", ");
+                sep.push_bind(String::new());
+                for item in items {
+                    sep.push_bind(item.clone());
+                }
+                qb.push(")");
+            }
+
             /// Pushes the `WHERE` of a query on sessions (`s`) or findings
             /// (`f`) joined with `stores st`.
             fn push_filter<'q>(qb: &mut ::sqlx::QueryBuilder<'q, $db>, t: &str, q: &'q QaQuery, rule: bool) {
@@ -189,22 +201,10 @@ macro_rules! sql_qa {
                     qb.push(format!(" AND {t}.conv_id = ")).push_bind(c);
                 }
                 if let Some(stores) = &q.stores {
-                    qb.push(" AND st.code IN (");
-                    let mut sep = qb.separated(", ");
-                    sep.push_bind("");
-                    for s in stores {
-                        sep.push_bind(s.as_str());
-                    }
-                    qb.push(")");
+                    push_in(qb, "st.code", stores);
                 }
                 if let Some(agents) = &q.agents {
-                    qb.push(format!(" AND {t}.agent IN ("));
-                    let mut sep = qb.separated(", ");
-                    sep.push_bind("");
-                    for a in agents {
-                        sep.push_bind(a.as_str());
-                    }
-                    qb.push(")");
+                    push_in(qb, &format!("{t}.agent"), agents);
                 }
                 if rule && let Some(r) = &q.rule {
                     qb.push(" AND f.rule = ").push_bind(r.as_str());
@@ -250,13 +250,7 @@ macro_rules! sql_qa {
                         qb.push(" AND m.sent_at < ").push_bind(::kefu_domain::time::format_day(to + 1));
                     }
                     if let Some(stores) = stores {
-                        qb.push(" AND st.code IN (");
-                        let mut sep = qb.separated(", ");
-                        sep.push_bind(String::new());
-                        for s in stores {
-                            sep.push_bind(s.clone());
-                        }
-                        qb.push(")");
+                        push_in(&mut qb, "st.code", stores);
                     }
                     qb.push(" ORDER BY m.conv_id");
                     let convs: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
@@ -288,26 +282,17 @@ macro_rules! sql_qa {
                 if let Some((conv, start)) = session {
                     qb.push(" AND a.conv_id = ").push_bind(conv).push(" AND a.start_ms = ").push_bind(start);
                 }
+                if let Some(id) = q.id {
+                    qb.push(" AND a.id = ").push_bind(id);
+                }
                 if q.open_only {
                     qb.push(" AND a.decided_by IS NULL");
                 }
                 if let Some(stores) = &q.stores {
-                    qb.push(" AND st.code IN (");
-                    let mut sep = qb.separated(", ");
-                    sep.push_bind(String::new());
-                    for s in stores {
-                        sep.push_bind(s.clone());
-                    }
-                    qb.push(")");
+                    push_in(&mut qb, "st.code", stores);
                 }
                 if let Some(agents) = &q.agents {
-                    qb.push(" AND a.agent IN (");
-                    let mut sep = qb.separated(", ");
-                    sep.push_bind(String::new());
-                    for a in agents {
-                        sep.push_bind(a.clone());
-                    }
-                    qb.push(")");
+                    push_in(&mut qb, "a.agent", agents);
                 }
                 qb.push(" ORDER BY a.id");
                 let rows: Vec<AppealTuple> = qb.build_query_as().fetch_all(pool).await?;

@@ -45,7 +45,9 @@ pub struct KpiQuery {
     store: Option<String>,
 }
 
-fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
+/// An optional `YYYY-MM-DD` query parameter (empty counts as absent);
+/// shared by the capabilities' endpoints.
+pub(crate) fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
     v.as_deref()
         .filter(|s| !s.is_empty())
         .map(|s| parse_day(s).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))))

@@ -9,6 +9,7 @@ use super::answers::{
 use crate::api::ApiRoutes;
 use crate::auth::Viewer;
 use crate::error::{ApiError, AppError, ReadErrors};
+use crate::kpi::api::day;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -16,7 +17,6 @@ use axum::http::HeaderMap;
 use kefu_app::qa::QaFilter;
 use kefu_app::qa_review::ReviewRequest;
 use kefu_db::qa::ScoreGrouping;
-use kefu_domain::time::parse_day;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -50,13 +50,6 @@ pub struct QaQueryParams {
     pub by: Option<String>,
     /// At most this many rows (findings).
     pub limit: Option<i64>,
-}
-
-fn day(v: &Option<String>, name: &str) -> Result<Option<i32>, AppError> {
-    v.as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_day(s).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))))
-        .transpose()
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {

@@ -116,6 +116,23 @@ async fn page_of(
     })
 }
 
+/// A refused draft: the page again with the text as sent and the reason
+/// (400); any other error as it is.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    store: Option<&str>,
+    text: String,
+    e: kefu_app::Error,
+) -> Result<Response, AppError> {
+    let kefu_app::Error::Invalid { zh, en, .. } = e else {
+        return Err(e.into());
+    };
+    let error = viewer.lang.t(&zh, &en).to_string();
+    let p = page_of(state, viewer, store, Some(text), error, None).await?;
+    Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response())
+}
+
 /// The page, or the text in force as a `.toml` download.
 pub async fn page(
     State(state): State<AppState>,
@@ -172,12 +189,7 @@ pub async fn save(
             };
             Ok(Redirect::to(&back).into_response())
         }
-        Err(kefu_app::Error::Invalid { zh, en, .. }) => {
-            let error = viewer.lang.t(&zh, &en).to_string();
-            let p = page_of(&state, &viewer, store, Some(text), error, None).await?;
-            Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &viewer, store, text, e).await,
     }
 }
 
@@ -219,12 +231,7 @@ pub async fn try_draft(
             });
             Ok(render(&p)?.into_response())
         }
-        Err(kefu_app::Error::Invalid { zh, en, .. }) => {
-            let error = viewer.lang.t(&zh, &en).to_string();
-            let p = page_of(&state, &viewer, store, Some(text), error, None).await?;
-            Ok((StatusCode::BAD_REQUEST, render(&p)?).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &viewer, store, text, e).await,
     }
 }
 
