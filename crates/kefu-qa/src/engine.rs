@@ -274,8 +274,17 @@ impl Inspector {
     /// Reads one message of an effective role.
     pub fn scan(&self, text: &str, role: Role, buf: &mut Buffers) -> Scan {
         let mut out = Scan::default();
+        self.scan_into(text, role, buf, &mut out);
+        out
+    }
+
+    /// [`Inspector::scan`] into `out` (cleared first), so that a caller
+    /// reading many messages reuses one allocation.
+    pub fn scan_into(&self, text: &str, role: Role, buf: &mut Buffers, out: &mut Scan) {
+        out.findings.clear();
+        out.looks.clear();
         if !matches!(role, Role::Agent | Role::Bot | Role::Buyer) || text.is_empty() {
-            return out;
+            return;
         }
         buf.folded.fold(text);
         buf.hits.clear();
@@ -389,7 +398,6 @@ impl Inspector {
             i = end;
         }
         out.looks.sort_unstable();
-        out
     }
 }
 

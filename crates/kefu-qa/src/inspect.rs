@@ -98,16 +98,20 @@ impl Inspector {
         let view = kefu_kpi::conversation_sessions(&mut msgs, &[], p);
         let mut out = Inspection::default();
         let mut buf = Buffers::default();
+        let mut scan = crate::engine::Scan::default();
+        // (message, rule) of every look-only list a message contains, in
+        // message and then rule order.
+        let mut looks: Vec<(usize, usize)> = Vec::new();
         for s in &view.sessions {
             if s.kind == SessionKind::Outbound {
                 continue;
             }
             let session = out.sessions.len();
             let first_finding = out.findings.len();
-            let mut looks: Vec<Vec<usize>> = Vec::with_capacity(s.end - s.first);
+            looks.clear();
             for i in s.first..s.end {
-                let scan = self.scan(messages[i].text, messages[i].role, &mut buf);
-                for f in scan.findings {
+                self.scan_into(messages[i].text, messages[i].role, &mut buf, &mut scan);
+                for f in scan.findings.drain(..) {
                     out.findings.push(self.finding(
                         session,
                         f.rule,
@@ -117,9 +121,9 @@ impl Inspector {
                         Some((f.span, f.matched)),
                     ));
                 }
-                looks.push(scan.looks);
+                looks.extend(scan.looks.iter().map(|&rule| (i, rule)));
             }
-            let looked = |i: usize, rule: usize| looks[i - s.first].binary_search(&rule).is_ok();
+            let looked = |i: usize, rule: usize| looks.binary_search(&(i, rule)).is_ok();
             for (rule, r) in self.rules().iter().enumerate() {
                 if r.disabled {
                     continue;
