@@ -134,7 +134,7 @@ pub const DEFAULT_SHARE_PERMILLE: i64 = 50;
 impl Gate {
     /// The query of a filter within the actor's scope; a store or agent
     /// outside it is not found.
-    fn qa_query(&self, f: &QaFilter) -> Result<QaQuery> {
+    pub(crate) fn qa_query(&self, f: &QaFilter) -> Result<QaQuery> {
         let scope = &self.actor.scope;
         if let Some(store) = &f.store
             && !scope.sees_store(store)
@@ -165,7 +165,7 @@ impl Gate {
     }
 
     /// The stores' engine parameters (their clocks), by code.
-    async fn store_params(&self) -> Result<HashMap<String, Params>> {
+    pub(crate) async fn store_params(&self) -> Result<HashMap<String, Params>> {
         let mut out = HashMap::new();
         for (code, s) in self.app.db.stores().await? {
             let p = Params::new(&s).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
@@ -291,19 +291,7 @@ impl Gate {
                 "days must be from 1 to 92",
             ));
         }
-        let by_date = ScoreGrouping {
-            date: true,
-            ..Default::default()
-        };
-        let latest = self
-            .app
-            .db
-            .qa_scores(by_date, &QaQuery::default())
-            .await?
-            .iter()
-            .filter_map(|r| r.day)
-            .max();
-        let Some(to) = latest else {
+        let Some(to) = self.app.db.qa_latest_day().await? else {
             return Ok((0, 0, kefu_db::qa::Trial::default()));
         };
         let from = to - days + 1;

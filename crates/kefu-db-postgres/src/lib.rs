@@ -1,6 +1,9 @@
 //! The PostgreSQL implementation of kefu's [`kefu_db::Repository`], for
 //! deployments that run a database server (`--db postgres://…`).
 
+mod qa_copy;
+
+use kefu_db::qa_projection::{FindingOut, SessionOut};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 
@@ -330,6 +333,14 @@ impl kefu_db::Dialect for PostgresDialect {
         content: bool,
     ) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
         load_conversations(tx, convs, content).await
+    }
+
+    async fn insert_qa(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+        sessions: &[&SessionOut],
+        findings: &[&FindingOut],
+    ) -> anyhow::Result<()> {
+        qa_copy::insert_qa(tx, sessions, findings).await
     }
 }
 

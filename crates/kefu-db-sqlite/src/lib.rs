@@ -1,6 +1,7 @@
 //! The SQLite implementation of kefu's [`kefu_db::Repository`]: the embedded
 //! default, a single file (`kefu.db`) with no server to install.
 
+use kefu_db::qa_projection::{FindingOut, SessionOut};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
@@ -125,6 +126,61 @@ async fn insert_messages(
             ))? as u64;
         }
         Ok(inserted)
+    })
+    .await
+}
+
+/// Inserts inspected sessions and findings: one prepared single-row
+/// `INSERT` per table stepped per row ([`with_sqlite`]), as for messages.
+async fn insert_qa(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    sessions: &[&SessionOut],
+    findings: &[&FindingOut],
+) -> anyhow::Result<()> {
+    with_sqlite(tx, |conn| {
+        let mut insert = conn.prepare(
+            "INSERT INTO qa_sessions (conv_id, start_ms, store_id, day, agent, kind, auto_score, \
+             critical, findings, version, pinned, reviewed, final_score) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, NULL)",
+        )?;
+        for s in sessions {
+            insert.execute((
+                s.conv_id,
+                s.start_ms,
+                s.store_id,
+                s.day,
+                s.agent.as_deref(),
+                s.kind,
+                s.auto_score,
+                s.critical,
+                s.findings,
+                s.version,
+            ))?;
+        }
+        let mut insert = conn.prepare(
+            "INSERT INTO qa_findings (conv_id, start_ms, store_id, day, message_id, agent, rule, kind, \
+             severity, points, matched, span_start, span_end, version, pinned) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0)",
+        )?;
+        for f in findings {
+            insert.execute(rusqlite::params![
+                f.conv_id,
+                f.start_ms,
+                f.store_id,
+                f.day,
+                f.message_id.as_deref(),
+                f.agent.as_deref(),
+                f.rule.as_str(),
+                f.kind,
+                f.severity,
+                f.points,
+                f.matched.as_deref(),
+                f.span.map(|s| s.0),
+                f.span.map(|s| s.1),
+                f.version,
+            ])?;
+        }
+        Ok(())
     })
     .await
 }
@@ -262,6 +318,14 @@ impl kefu_db::Dialect for SqliteDialect {
         content: bool,
     ) -> anyhow::Result<Vec<kefu_kpi::stored::StoredConversation>> {
         load_conversations(tx, convs, content).await
+    }
+
+    async fn insert_qa(
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        sessions: &[&SessionOut],
+        findings: &[&FindingOut],
+    ) -> anyhow::Result<()> {
+        insert_qa(tx, sessions, findings).await
     }
 }
 

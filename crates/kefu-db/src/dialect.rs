@@ -10,6 +10,7 @@
 //! [`is_busy`] recognises.
 
 use crate::Result;
+use crate::qa_projection::{FindingOut, SessionOut};
 use async_trait::async_trait;
 use kefu_kpi::stored::{NewMessage, StoredConversation};
 
@@ -71,6 +72,14 @@ pub trait Dialect: Send + Sync + 'static {
         convs: &[i64],
         content: bool,
     ) -> Result<Vec<StoredConversation>>;
+
+    /// Stores inspected sessions and their findings (none pinned, none
+    /// stored yet) the backend's fastest way: an import may write millions.
+    async fn insert_qa(
+        tx: &mut sqlx::Transaction<'static, Self::Db>,
+        sessions: &[&SessionOut],
+        findings: &[&FindingOut],
+    ) -> Result<()>;
 }
 
 /// Whether an error means that the database was busy with another writer

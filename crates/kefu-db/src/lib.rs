@@ -19,7 +19,9 @@ pub mod projection;
 pub mod qa;
 pub mod qa_contract;
 pub mod qa_projection;
+pub mod qa_scan;
 mod qa_sql;
+pub mod qa_trial;
 mod sql;
 pub mod store_facts;
 

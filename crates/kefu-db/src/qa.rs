@@ -153,6 +153,24 @@ pub struct ScoreTotals {
     pub final_score_sum: i64,
 }
 
+/// Findings counted per store, agent, day, rule and severity (the
+/// report's findings by rule and severity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingCount {
+    /// Store code.
+    pub store: String,
+    /// The agent the findings belong to.
+    pub agent: Option<String>,
+    /// Their sessions' local day.
+    pub day: i32,
+    /// Rule id.
+    pub rule: String,
+    /// Severity.
+    pub severity: String,
+    /// How many.
+    pub findings: i64,
+}
+
 /// How scores are grouped: any of store, agent and date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct ScoreGrouping {
@@ -416,6 +434,13 @@ pub trait QaStore: Send + Sync {
     /// findings by the agent they belong to; a row for every group with an
     /// inspected session or a finding.
     async fn qa_scores(&self, grouping: ScoreGrouping, q: &QaQuery) -> Result<Vec<ScoreTotals>>;
+    /// Findings counted per store, agent, day, rule and severity.
+    async fn qa_finding_counts(&self, q: &QaQuery) -> Result<Vec<FindingCount>>;
+    /// Manual sessions counted per (auto score, final score as stored:
+    /// `None` while the auto score is final).
+    async fn qa_score_counts(&self, q: &QaQuery) -> Result<Vec<(Option<i64>, Option<i64>, i64)>>;
+    /// The latest day with an inspected session.
+    async fn qa_latest_day(&self) -> Result<Option<i32>>;
     /// The sample of a day, when it was drawn.
     async fn qa_sample(&self, day: i32) -> Result<Option<Sample>>;
     /// Stores a day's sample and its queue, recording `entry`; a day that

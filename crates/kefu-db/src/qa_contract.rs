@@ -137,6 +137,7 @@ pub fn expected(
                     role,
                     agent,
                     text: &m.content,
+                    scan: None,
                 };
                 (qm, m.message_id.as_str())
             })

@@ -214,9 +214,21 @@ fn rows<'a>(
     QaRows { sessions, findings }
 }
 
-/// Inspects a conversation from its stored rows (loaded with content and
-/// message ids).
-pub fn inspect_stored(qa: &StoreQa, rules: &StoreRules, c: &StoredConversation) -> Result<QaRows> {
+/// A stored conversation's messages as the inspection reads them, sorted
+/// by (time, arrival), with their message ids and the names of the agent
+/// ids they use.
+pub struct Prepared<'a> {
+    /// The messages, sorted.
+    pub messages: Vec<Message<'a>>,
+    /// `ids[i]`: the message id of message `i`.
+    pub ids: Vec<&'a str>,
+    /// `agents[a]`: the name of agent id `a`.
+    pub agents: Vec<&'a str>,
+}
+
+/// Reads a conversation's stored rows (loaded with content and message
+/// ids) for an inspection.
+pub fn prepare_stored<'a>(rules: &StoreRules, c: &'a StoredConversation) -> Result<Prepared<'a>> {
     let p = &rules.params;
     let mut agents: Vec<&str> = Vec::new();
     let mut messages = Vec::with_capacity(c.messages.len());
@@ -242,24 +254,41 @@ pub fn inspect_stored(qa: &StoreQa, rules: &StoreRules, c: &StoredConversation) 
                 role,
                 agent,
                 text: &m.content,
+                scan: None,
             },
             i,
         ));
     }
-    let mut sorted: Vec<Message<'_>> = {
-        messages.sort_by_key(|(m, _)| (m.at, m.seq));
-        messages.iter().map(|(m, _)| *m).collect()
-    };
-    let ids: Vec<&str> = messages
-        .iter()
-        .map(|(_, i)| c.messages[*i].message_id.as_str())
-        .collect();
-    let out = qa.inspector.inspect(p, &mut sorted);
-    Ok(rows(qa, c.id, c.store, out, &ids, |a| agents[a as usize]))
+    messages.sort_by_key(|(m, _)| (m.at, m.seq));
+    Ok(Prepared {
+        ids: messages
+            .iter()
+            .map(|(_, i)| c.messages[*i].message_id.as_str())
+            .collect(),
+        messages: messages.into_iter().map(|(m, _)| m).collect(),
+        agents,
+    })
 }
 
-/// Inspects a conversation an import created, from the records it kept.
-pub fn inspect_fresh(qa: &StoreQa, c: &FreshConversation<'_>) -> QaRows {
+/// Inspects a conversation from its stored rows (loaded with content and
+/// message ids).
+pub fn inspect_stored(qa: &StoreQa, rules: &StoreRules, c: &StoredConversation) -> Result<QaRows> {
+    let mut read = prepare_stored(rules, c)?;
+    let out = qa.inspector.inspect(&rules.params, &mut read.messages);
+    let agents = &read.agents;
+    Ok(rows(qa, c.id, c.store, out, &read.ids, |a| {
+        agents[a as usize]
+    }))
+}
+
+/// Inspects a conversation an import created, from the records it kept
+/// and what the import's [`Scanner`](crate::qa_scan::Scanner) read in
+/// their texts meanwhile.
+pub fn inspect_fresh(
+    qa: &StoreQa,
+    c: &FreshConversation<'_>,
+    scans: &crate::qa_scan::Scans,
+) -> QaRows {
     let mut kept: Vec<_> = c.messages().collect();
     kept.sort_by_key(|m| (m.msg.at, m.msg.seq));
     let ids: Vec<&str> = kept.iter().map(|m| m.message_id).collect();
@@ -271,6 +300,7 @@ pub fn inspect_fresh(qa: &StoreQa, c: &FreshConversation<'_>) -> QaRows {
             role: m.msg.role,
             agent: m.msg.agent,
             text: m.content,
+            scan: m.kept.and_then(|k| scans.of(k)),
         })
         .collect();
     let out = qa.inspector.inspect(c.params, &mut messages);

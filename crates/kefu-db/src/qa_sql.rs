@@ -16,7 +16,7 @@ macro_rules! sql_qa {
             use ::anyhow::{Result, bail};
             use ::std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
             use $crate::qa::{
-                Appeal, AppealQuery, Decision, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
+                Appeal, AppealQuery, Decision, FindingCount, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
                 ReviewItem, RuleVersion, Sample, ScoreGrouping, ScoreTotals, Trial, TrialFinding,
             };
             use ::kefu_qa::review::ScoreItem;
@@ -124,54 +124,9 @@ macro_rules! sql_qa {
                 let keep = |conv: i64, start: i64| !pinned.contains(&(conv, start));
                 let sessions: Vec<_> =
                     rows.iter().flat_map(|r| &r.sessions).filter(|s| keep(s.conv_id, s.start_ms)).collect();
-                for chunk in sessions.chunks(ROWS_PER_INSERT) {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO qa_sessions (conv_id, start_ms, store_id, day, agent, kind, auto_score, \
-                         critical, findings, version, pinned, reviewed, final_score) ",
-                    );
-                    qb.push_values(chunk, |mut b, s| {
-                        b.push_bind(s.conv_id)
-                            .push_bind(s.start_ms)
-                            .push_bind(s.store_id)
-                            .push_bind(i64::from(s.day))
-                            .push_bind(s.agent.as_deref())
-                            .push_bind(s.kind)
-                            .push_bind(s.auto_score)
-                            .push_bind(s.critical)
-                            .push_bind(s.findings)
-                            .push_bind(s.version)
-                            .push_bind(false)
-                            .push_bind(false)
-                            .push_bind(None::<i64>);
-                    });
-                    qb.build().execute(&mut **tx).await?;
-                }
                 let findings: Vec<_> =
                     rows.iter().flat_map(|r| &r.findings).filter(|f| keep(f.conv_id, f.start_ms)).collect();
-                for chunk in findings.chunks(ROWS_PER_INSERT) {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO qa_findings (conv_id, start_ms, store_id, day, message_id, agent, rule, kind, \
-                         severity, points, matched, span_start, span_end, version, pinned) ",
-                    );
-                    qb.push_values(chunk, |mut b, f| {
-                        b.push_bind(f.conv_id)
-                            .push_bind(f.start_ms)
-                            .push_bind(f.store_id)
-                            .push_bind(i64::from(f.day))
-                            .push_bind(f.message_id.as_deref())
-                            .push_bind(f.agent.as_deref())
-                            .push_bind(f.rule.as_str())
-                            .push_bind(f.kind)
-                            .push_bind(f.severity)
-                            .push_bind(f.points)
-                            .push_bind(f.matched.as_deref())
-                            .push_bind(f.span.map(|s| s.0))
-                            .push_bind(f.span.map(|s| s.1))
-                            .push_bind(f.version)
-                            .push_bind(false);
-                    });
-                    qb.build().execute(&mut **tx).await?;
-                }
+                <$dialect as $crate::Dialect>::insert_qa(tx, &sessions, &findings).await?;
                 Ok(())
             }
 
@@ -255,6 +210,26 @@ macro_rules! sql_qa {
                     qb.push(" ORDER BY m.conv_id");
                     let convs: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
                 Ok(convs)
+            }
+
+            /// The conversations with a session inspected on the days
+            /// `from`–`to` (every import inspects what it stores; `kefu qa
+            /// run` inspects a database from before quality inspection).
+            async fn conversations_inspected(
+                tx: &mut Tx,
+                stores: Option<&BTreeSet<String>>,
+                from: i32,
+                to: i32,
+            ) -> Result<Vec<i64>> {
+                let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                    "SELECT DISTINCT q.conv_id FROM qa_sessions q JOIN stores st ON st.id = q.store_id WHERE q.day >= ",
+                );
+                qb.push_bind(i64::from(from)).push(" AND q.day <= ").push_bind(i64::from(to));
+                if let Some(stores) = stores {
+                    push_in(&mut qb, "st.code", stores);
+                }
+                qb.push(" ORDER BY q.conv_id");
+                Ok(qb.build_query_scalar().fetch_all(&mut **tx).await?)
             }
 
             /// Pins a session and its findings: re-inspection keeps them.
@@ -541,6 +516,44 @@ macro_rules! sql_qa {
                         t.findings = n;
                     }
                     Ok(groups.into_values().collect())
+                }
+
+                async fn qa_finding_counts(&self, q: &QaQuery) -> Result<Vec<FindingCount>> {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT st.code, f.agent, f.day, f.rule, f.severity, COUNT(*) \
+                         FROM qa_findings f JOIN stores st ON st.id = f.store_id",
+                    );
+                    push_filter(&mut qb, "f", q, true);
+                    qb.push(" GROUP BY st.code, f.agent, f.day, f.rule, f.severity");
+                    let rows: Vec<(String, Option<String>, i64, String, String, i64)> =
+                        qb.build_query_as().fetch_all(&self.pool).await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(store, agent, day, rule, severity, findings)| FindingCount {
+                            store,
+                            agent,
+                            day: day as i32,
+                            rule,
+                            severity,
+                            findings,
+                        })
+                        .collect())
+                }
+
+                async fn qa_score_counts(&self, q: &QaQuery) -> Result<Vec<(Option<i64>, Option<i64>, i64)>> {
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT s.auto_score, s.final_score, COUNT(*) FROM qa_sessions s JOIN stores st ON st.id = s.store_id",
+                    );
+                    push_filter(&mut qb, "s", q, false);
+                    qb.push(" AND s.kind = 0 GROUP BY s.auto_score, s.final_score");
+                    Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+                }
+
+                async fn qa_latest_day(&self) -> Result<Option<i32>> {
+                    let day: Option<i64> = ::sqlx::query_scalar("SELECT MAX(day) FROM qa_sessions")
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(day.map(|d| d as i32))
                 }
 
                 async fn qa_sample(&self, day: i32) -> Result<Option<Sample>> {
@@ -870,17 +883,22 @@ macro_rules! sql_qa {
                     examples: usize,
                 ) -> Result<Trial> {
                     use $crate::projection::StoreRules;
-                    use $crate::qa_projection::{StoreQa, inspect_stored};
                     let mut tx = self.pool.begin().await?;
-                    let convs = conversations_dated(&mut tx, stores, Some(from), Some(to)).await?;
+                    let convs = conversations_inspected(&mut tx, stores, from, to).await?;
                     let current = read_rules(&mut *tx).await?;
                     let mut draft = current.clone();
                     draft.provider = Some((0, provider.to_string()));
                     let rows: Vec<(i64, String, String)> = ::sqlx::query_as("SELECT id, code, settings FROM stores")
                         .fetch_all(&mut *tx)
                         .await?;
-                    let mut codes: HashMap<i64, String> = HashMap::new();
                     let mut rules: HashMap<i64, StoreRules> = HashMap::new();
+                    let mut context = $crate::qa_trial::TrialContext {
+                        from,
+                        to,
+                        codes: HashMap::new(),
+                        unions: HashMap::new(),
+                        examples,
+                    };
                     for (id, code, json) in rows {
                         if let Some((store, text)) = overrides
                             && store == code
@@ -888,59 +906,19 @@ macro_rules! sql_qa {
                             draft.overrides.insert(id, (0, text.to_string()));
                         }
                         rules.insert(id, StoreRules::of($crate::settings_from_json(&json)?)?);
-                        codes.insert(id, code);
+                        context.codes.insert(id, code);
                     }
-                    let mut compiled: HashMap<i64, (StoreQa, StoreQa)> = HashMap::new();
-                    let mut out = Trial { conversations: convs.len() as u64, ..Default::default() };
-                    type Key = (i64, i64, Option<String>, String, Option<(i64, i64)>);
+                    let mut pairs = Vec::new();
+                    for id in context.codes.keys() {
+                        pairs.push((*id, current.for_store(*id)?, draft.for_store(*id)?));
+                    }
+                    context.unions = $crate::qa_trial::unions(pairs)?;
+                    let mut trying = $crate::qa_trial::Trying::new(context, &rules, convs.len() as u64);
                     for chunk in convs.chunks(CONVS_PER_STATEMENT) {
-                        for c in <$dialect as $crate::Dialect>::load_conversations(&mut tx, chunk, true).await? {
-                            let Some(r) = rules.get(&c.store) else { continue };
-                            if !compiled.contains_key(&c.store) {
-                                compiled.insert(c.store, (current.for_store(c.store)?, draft.for_store(c.store)?));
-                            }
-                            let Some((now, new)) = compiled.get(&c.store) else { continue };
-                            let keyed = |rows: $crate::qa_projection::QaRows| -> BTreeMap<Key, TrialFinding> {
-                                rows.findings
-                                    .into_iter()
-                                    .filter(|f| f.day >= from && f.day <= to)
-                                    .map(|f| {
-                                        let key = (f.conv_id, f.start_ms, f.message_id.clone(), f.rule.clone(), f.span);
-                                        let t = TrialFinding {
-                                            store: codes.get(&f.store_id).cloned().unwrap_or_default(),
-                                            conv_id: f.conv_id,
-                                            start_ms: f.start_ms,
-                                            message_id: f.message_id,
-                                            rule: f.rule,
-                                            matched: f.matched,
-                                            agent: f.agent,
-                                        };
-                                        (key, t)
-                                    })
-                                    .collect()
-                            };
-                            let a = keyed(inspect_stored(now, r, &c)?);
-                            let b = keyed(inspect_stored(new, r, &c)?);
-                            out.current += a.len() as u64;
-                            out.draft += b.len() as u64;
-                            for (k, f) in &b {
-                                if !a.contains_key(k) {
-                                    out.by_rule.entry(f.rule.clone()).or_default().0 += 1;
-                                    if out.added.len() < examples {
-                                        out.added.push(f.clone());
-                                    }
-                                }
-                            }
-                            for (k, f) in &a {
-                                if !b.contains_key(k) {
-                                    out.by_rule.entry(f.rule.clone()).or_default().1 += 1;
-                                    if out.removed.len() < examples {
-                                        out.removed.push(f.clone());
-                                    }
-                                }
-                            }
-                        }
+                        let loaded = <$dialect as $crate::Dialect>::load_conversations(&mut tx, chunk, true).await?;
+                        trying.push(loaded).await?;
                     }
+                    let out = trying.finish().await?;
                     tx.rollback().await?;
                     Ok(out)
                 }

@@ -28,6 +28,9 @@ macro_rules! sql_repository {
             /// from the records kept in `fresh`.
             fresh_convs: $crate::rustc_hash::FxHashMap<i64, i64>,
             fresh: ::kefu_kpi::stored::Fresh,
+            /// Reads the texts of `fresh`'s messages for the QA rules while
+            /// the import goes on (started with the first of them).
+            scanner: Option<$crate::qa_scan::Scanner>,
             /// No insert of this import has met a known message id yet.
             direct: bool,
             /// Whether the empty `messages` table was looked for (on the
@@ -172,6 +175,10 @@ macro_rules! sql_repository {
                     }
                     self.conv_index = Some(dropped);
                 }
+                if self.scanner.is_none() {
+                    let rules = __kefu_qa::rules_in_force(&mut self.tx).await?;
+                    self.scanner = Some($crate::qa_scan::Scanner::start(rules));
+                }
                 let keys: Vec<(&str, &str)> = batch.iter().map(|m| (m.store.as_str(), m.buyer.as_str())).collect();
                 let ids = self.resolve(&keys).await?;
                 // The first of equal ids in the batch is the one offered.
@@ -244,7 +251,10 @@ macro_rules! sql_repository {
                                     let Some((p, prefixes)) = self.params.get(&ids[i].0) else {
                                         ::anyhow::bail!("store {} has no settings loaded", ids[i].0);
                                     };
-                                    self.fresh.message(conv, p, prefixes, m);
+                                    let (role, kept) = self.fresh.message(conv, p, prefixes, m);
+                                    if let (Some(scanner), Some(kept)) = (self.scanner.as_mut(), kept) {
+                                        scanner.push(kept, ids[i].0, role, &m.content);
+                                    }
                                 } else {
                                     self.touch(conv);
                                     self.inspect.insert(conv);
@@ -265,6 +275,9 @@ macro_rules! sql_repository {
                             }
                         }
                     }
+                }
+                if let Some(scanner) = self.scanner.as_mut() {
+                    scanner.flush();
                 }
                 Ok(out)
             }
@@ -411,12 +424,17 @@ macro_rules! sql_repository {
                 for store in self.params.keys() {
                     qa.insert(*store, rules.for_store(*store)?);
                 }
+                let scanner = self.scanner.take();
                 let computing = ::tokio::task::spawn_blocking(move || {
+                    let scans = match scanner {
+                        Some(s) => s.finish()?,
+                        None => Default::default(),
+                    };
                     let inspect = |c: &::kefu_kpi::stored::FreshConversation<'_>| {
-                        qa.get(&c.store).map(|q| $crate::qa_projection::inspect_fresh(q, c))
+                        qa.get(&c.store).map(|q| $crate::qa_projection::inspect_fresh(q, c, &scans))
                     };
                     let out = fresh.facts_with(|s| params.get(&s).cloned(), &store_of, &inspect);
-                    (out, store_of)
+                    ::anyhow::Ok((out, store_of))
                 });
                 if self.conv_index == Some(true) {
                     let create: &[&str] = <$dialect as $crate::Dialect>::CREATE_CONV_INDEX;
@@ -428,7 +446,7 @@ macro_rules! sql_repository {
                 let inspect = ::std::mem::take(&mut self.inspect);
                 let plan = (!inspect.is_empty()).then_some((&rules, Some(&inspect)));
                 let (mut rows, inspected) = recompute(&mut self.tx, &touched, true, plan).await?;
-                let (computed, store_of) = computing.await?;
+                let (computed, store_of) = computing.await??;
                 let mut fresh_inspected = Vec::with_capacity(computed.len());
                 for (conv, facts, qa) in computed {
                     let store = store_of.get(&conv).copied().unwrap_or_default();
@@ -620,6 +638,7 @@ macro_rules! sql_repository {
                     touched: Default::default(),
                     inspect: Default::default(),
                     fresh_convs: Default::default(),
+                    scanner: None,
                     fresh: {
                         // The QA projection reads the text of new conversations.
                         let mut fresh = ::kefu_kpi::stored::Fresh::default();

@@ -294,30 +294,48 @@ pub struct Fresh {
     ratings: HashMap<(i64, u32, String), RatingIn>,
 }
 
-/// Kept message ids and contents, back to back in one buffer.
+/// Kept message ids and contents, back to back in buffers of
+/// [`Texts::CHUNK`] bytes: a full buffer is never moved or copied, as one
+/// growing buffer would be each time it doubled.
 #[derive(Default)]
 struct Texts {
-    bytes: String,
-    /// (start, id length, content length) per message.
-    cuts: Vec<(usize, u32, u32)>,
+    chunks: Vec<String>,
+    /// (chunk, start, id length, content length) per message.
+    cuts: Vec<(u32, u32, u32, u32)>,
 }
 
 impl Texts {
+    /// Bytes per buffer (a longer message has a buffer of its own size).
+    const CHUNK: usize = 8 << 20;
+
     fn push(&mut self, id: &str, content: &str) -> u32 {
-        self.cuts
-            .push((self.bytes.len(), id.len() as u32, content.len() as u32));
-        self.bytes.push_str(id);
-        self.bytes.push_str(content);
+        let len = id.len() + content.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks
+                .push(String::with_capacity(len.max(Texts::CHUNK)));
+        }
+        let chunk = self.chunks.len() - 1;
+        let buf = &mut self.chunks[chunk];
+        self.cuts.push((
+            chunk as u32,
+            buf.len() as u32,
+            id.len() as u32,
+            content.len() as u32,
+        ));
+        buf.push_str(id);
+        buf.push_str(content);
         (self.cuts.len() - 1) as u32
     }
 
     fn get(&self, i: u32) -> (&str, &str) {
-        let (start, id, content) = self.cuts[i as usize];
-        let mid = start + id as usize;
-        (
-            &self.bytes[start..mid],
-            &self.bytes[mid..mid + content as usize],
-        )
+        let (chunk, start, id, content) = self.cuts[i as usize];
+        let bytes = &self.chunks[chunk as usize];
+        let (start, mid) = (start as usize, (start + id) as usize);
+        (&bytes[start..mid], &bytes[mid..mid + content as usize])
     }
 }
 
@@ -331,6 +349,9 @@ pub struct FreshMessage<'a> {
     pub message_id: &'a str,
     /// Its content (empty unless [`Fresh::keep_text`]).
     pub content: &'a str,
+    /// The index [`Fresh::message`] gave it (`None` unless
+    /// [`Fresh::keep_text`]).
+    pub kept: Option<u32>,
 }
 
 /// A conversation an import created, with its store's parameters.
@@ -358,6 +379,7 @@ impl<'a> FreshConversation<'a> {
                 msg: *m,
                 message_id,
                 content,
+                kept: (*t != u32::MAX).then_some(*t),
             }
         })
     }
@@ -378,14 +400,16 @@ impl Fresh {
         self.texts.get_or_insert_with(Texts::default);
     }
 
-    /// Keeps a message stored in a new conversation.
+    /// Keeps a message stored in a new conversation. Returns its effective
+    /// role and, when texts are kept, the index its [`FreshMessage::kept`]
+    /// will carry (so that a projection may read the text meanwhile).
     pub fn message(
         &mut self,
         conv: i64,
         p: &Params,
         prefixes: &[String],
         m: &kefu_domain::Message,
-    ) {
+    ) -> (Role, Option<u32>) {
         self.seq += 1;
         let role = Role::of(m.sender, m.kind, &m.content, prefixes);
         let agent = m.agent.as_deref().map(|a| self.agents.id(a));
@@ -413,6 +437,7 @@ impl Fresh {
                 self.messages.push(block);
             }
         }
+        (role, (text != u32::MAX).then_some(text))
     }
 
     /// Keeps the latest version of an order stored in a new conversation,

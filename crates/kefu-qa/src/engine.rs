@@ -3,23 +3,25 @@
 //! per rule-set version and store and shared by all inspections, so that a
 //! message costs about the same with fifty phrases or fifty thousand.
 //!
-//! [`Inspector::scan`] reads one message: the first finding of each
-//! `keyword` and `pattern` rule (spec §1 "One finding per rule and
-//! message"), and which look-only lists (apologies, greetings, closings,
-//! holds) it contains. The session rules are in [`crate::inspect`].
+//! A `keyword` rule with `skip` characters also needs its phrases found in
+//! the text without those characters: each distinct skip set has a second,
+//! small automaton of only the phrases of its rules, run on the stripped
+//! text of the messages that hold one of its characters. Reading a message
+//! is in [`crate::scan`]; the session rules are in [`crate::inspect`].
 
-use crate::fold::{Folded, Stripped, fold_str};
+use crate::fold::fold_str;
 use crate::rules::{Kind, Rule, RuleSet, Senders};
 use aho_corasick::{AhoCorasick, MatchKind};
 use kefu_kpi::Role;
 use regex::{Regex, RegexSet};
 use std::collections::HashMap;
 
-/// How a phrase of the automaton is used by one rule.
+/// How a phrase of the main automaton is used by one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Use {
+pub(crate) enum Use {
     /// A phrase whose occurrence is a candidate finding, found in the text
-    /// with the `variant`-th skip set removed (0: nothing removed).
+    /// as folded unless the message holds a character of the rule's skip
+    /// set `variant` (0: no skip set).
     Phrase { variant: usize },
     /// An allow phrase (found without skipping).
     Allow,
@@ -27,57 +29,66 @@ enum Use {
     Look,
 }
 
-/// One occurrence in a message: rule, use, span in original characters.
-#[derive(Debug, Clone, Copy)]
-struct Hit {
-    rule: usize,
-    allow: bool,
-    span: (u32, u32),
-}
-
-/// A finding of a `keyword` or `pattern` rule in one message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextFinding {
-    /// Index of the rule in [`Inspector::rules`].
-    pub rule: usize,
-    /// Span in characters of the text as sent, `[start, end)`.
-    pub span: (u32, u32),
-    /// The original text of the span.
-    pub matched: String,
-}
-
-/// What one message holds for the rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scan {
-    /// The first uncovered match of each `keyword`/`pattern`-like rule.
-    pub findings: Vec<TextFinding>,
-    /// The rules whose look-only phrase list the message contains.
-    pub looks: Vec<usize>,
-}
-
 /// The most distinct `skip` sets a rule set may use, plus one (the empty
-/// set).
-const MAX_SKIP_SETS: usize = 16;
+/// set): a message's skip sets present are a bit mask.
+pub(crate) const MAX_SKIP_SETS: usize = 16;
+
+/// The automaton of one role's phrases.
+#[derive(Debug)]
+pub(crate) struct Main {
+    pub(crate) automaton: AhoCorasick,
+    /// For each pattern of `automaton`, its uses as (rule, use).
+    pub(crate) uses: Vec<Vec<(usize, Use)>>,
+}
+
+/// The phrases of one skip set's rules, without the skip characters, for
+/// the text stripped of them.
+#[derive(Debug)]
+pub(crate) struct Stripping {
+    pub(crate) automaton: AhoCorasick,
+    /// For each pattern of `automaton`, the rules it is a phrase of.
+    pub(crate) rules: Vec<Vec<usize>>,
+}
 
 /// A rule set compiled for inspection.
 #[derive(Debug)]
 pub struct Inspector {
-    version: i64,
-    rules: Vec<Rule>,
-    automaton: Option<AhoCorasick>,
-    /// For each automaton pattern, its uses as (rule, use).
-    uses: Vec<Vec<(usize, Use)>>,
-    /// The distinct skip sets, folded; index 0 is the empty set.
-    skips: Vec<Vec<char>>,
-    /// Per rule, the skip set its phrases are found with (0 for all but
-    /// `keyword` rules).
-    variants: Vec<usize>,
-    patterns: Option<RegexSet>,
+    pub(crate) version: i64,
+    pub(crate) rules: Vec<Rule>,
+    /// Per role ([`role_index`]): the phrases of the rules that read its
+    /// messages (a buyer's message is not searched for agents' phrases).
+    pub(crate) mains: [Option<Main>; 3],
+    /// Per skip set 1.. (index 0 is the empty set and unused).
+    pub(crate) strippings: Vec<Option<Stripping>>,
+    /// The skip sets each character of the Basic Multilingual Plane
+    /// belongs to, as a mask (empty without skip sets).
+    pub(crate) skip_bmp: Vec<u16>,
+    /// The same for the skip characters beyond it, sorted by character.
+    pub(crate) skip_other: Vec<(char, u16)>,
+    /// Per role ([`role_index`]): which rules take its messages as
+    /// candidates.
+    pub(crate) takes: [Vec<bool>; 3],
+    /// Per rule: it has allow phrases (its candidates are all kept until
+    /// the end of the message; without, only the best so far).
+    pub(crate) has_allow: Vec<bool>,
+    /// Per role: the skip sets of rules that take its messages, as a mask.
+    pub(crate) wanted: [u16; 3],
+    pub(crate) patterns: Option<RegexSet>,
     /// For each pattern of `patterns`, its rule and compiled expression.
-    pattern_rules: Vec<(usize, Regex)>,
+    pub(crate) pattern_rules: Vec<(usize, Regex)>,
     /// Per rule, the acknowledgements of an `unanswered` rule, folded and
     /// reduced to letters.
-    acks: Vec<Vec<String>>,
+    pub(crate) acks: Vec<Vec<String>>,
+}
+
+/// The index in [`Inspector::takes`] of a role whose messages rules read.
+pub(crate) fn role_index(role: Role) -> Option<usize> {
+    match role {
+        Role::Buyer => Some(0),
+        Role::Agent => Some(1),
+        Role::Bot => Some(2),
+        _ => None,
+    }
 }
 
 /// What is wrong with a rule set that cannot be compiled.
@@ -108,34 +119,102 @@ fn candidate_senders(kind: &Kind) -> Option<Senders> {
     }
 }
 
+/// A DFA automaton of phrases (the fastest search, built once per set).
+fn automaton(phrases: &[String]) -> Result<AhoCorasick, CompileError> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(phrases)
+        .map_err(|e| CompileError {
+            rule: String::new(),
+            en: format!("the phrase lists are too large: {e}"),
+            zh: format!("短语列表过大：{e}"),
+        })
+}
+
+/// Distinct phrases and, per phrase, what uses it.
+struct Phrases<U> {
+    ids: HashMap<String, usize>,
+    texts: Vec<String>,
+    uses: Vec<Vec<U>>,
+}
+
+impl<U: PartialEq> Phrases<U> {
+    fn new() -> Phrases<U> {
+        Phrases {
+            ids: HashMap::new(),
+            texts: Vec::new(),
+            uses: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, text: String, u: U) {
+        if text.is_empty() {
+            return;
+        }
+        let id = match self.ids.get(&text) {
+            Some(&id) => id,
+            None => {
+                self.ids.insert(text.clone(), self.texts.len());
+                self.texts.push(text);
+                self.uses.push(Vec::new());
+                self.texts.len() - 1
+            }
+        };
+        if !self.uses[id].contains(&u) {
+            self.uses[id].push(u);
+        }
+    }
+}
+
+/// Adds a phrase of rule `rule` to the phrases of each role that reads it
+/// (look-only phrases: agents).
+fn add_main(
+    mains: &mut [Phrases<(usize, Use)>; 3],
+    takes: &[Vec<bool>; 3],
+    text: String,
+    rule: usize,
+    u: Use,
+) {
+    for (r, main) in mains.iter_mut().enumerate() {
+        let reads = match u {
+            Use::Look => Some(r) == role_index(Role::Agent),
+            _ => takes[r][rule],
+        };
+        if reads {
+            main.add(text.clone(), (rule, u));
+        }
+    }
+}
+
 impl Inspector {
     /// Compiles a rule set (overrides already applied) of a version.
     pub fn new(set: &RuleSet, version: i64) -> Result<Inspector, CompileError> {
         let rules = set.rules.clone();
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut phrases: Vec<String> = Vec::new();
-        let mut uses: Vec<Vec<(usize, Use)>> = Vec::new();
+        let mut mains: [Phrases<(usize, Use)>; 3] =
+            [Phrases::new(), Phrases::new(), Phrases::new()];
         let mut skips: Vec<Vec<char>> = vec![Vec::new()];
-        let mut add = |text: String, rule: usize, u: Use| {
-            if text.is_empty() {
-                return;
-            }
-            let id = *ids.entry(text.clone()).or_insert_with(|| {
-                phrases.push(text);
-                uses.push(Vec::new());
-                phrases.len() - 1
-            });
-            if !uses[id].contains(&(rule, u)) {
-                uses[id].push((rule, u));
-            }
-        };
+        let mut stripped: Vec<Phrases<usize>> = vec![Phrases::new()];
         let mut acks = vec![Vec::new(); rules.len()];
-        let mut variants = vec![0; rules.len()];
+        let mut has_allow = vec![false; rules.len()];
+        let mut takes = [
+            vec![false; rules.len()],
+            vec![false; rules.len()],
+            vec![false; rules.len()],
+        ];
+        let mut wanted = [0u16; 3];
         let mut sources = Vec::new();
         let mut pattern_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             if rule.disabled {
                 continue;
+            }
+            if let Some(senders) = candidate_senders(&rule.kind) {
+                for role in [Role::Buyer, Role::Agent, Role::Bot] {
+                    if let Some(r) = role_index(role) {
+                        takes[r][i] = senders.takes(role);
+                    }
+                }
             }
             match &rule.kind {
                 Kind::Keyword {
@@ -151,6 +230,7 @@ impl Inspector {
                         Some(v) => v,
                         None if skips.len() < MAX_SKIP_SETS => {
                             skips.push(set.clone());
+                            stripped.push(Phrases::new());
                             skips.len() - 1
                         }
                         None => {
@@ -167,7 +247,6 @@ impl Inspector {
                             });
                         }
                     };
-                    variants[i] = variant;
                     for p in list {
                         let folded: String =
                             fold_str(p).chars().filter(|c| !set.contains(c)).collect();
@@ -178,11 +257,20 @@ impl Inspector {
                                 zh: format!("短语“{p}”只由跳过字符组成"),
                             });
                         }
-                        add(folded, i, Use::Phrase { variant });
+                        if variant > 0 {
+                            stripped[variant].add(folded.clone(), i);
+                            for (r, takes) in takes.iter().enumerate() {
+                                if takes[i] {
+                                    wanted[r] |= 1 << variant;
+                                }
+                            }
+                        }
+                        add_main(&mut mains, &takes, folded, i, Use::Phrase { variant });
                     }
                     for a in allow {
-                        add(fold_str(a), i, Use::Allow);
+                        add_main(&mut mains, &takes, fold_str(a), i, Use::Allow);
                     }
+                    has_allow[i] = !allow.is_empty();
                 }
                 Kind::Pattern { pattern, allow, .. } => {
                     let re = Regex::new(pattern).map_err(|e| CompileError {
@@ -193,12 +281,19 @@ impl Inspector {
                     sources.push(pattern.clone());
                     pattern_rules.push((i, re));
                     for a in allow {
-                        add(fold_str(a), i, Use::Allow);
+                        add_main(&mut mains, &takes, fold_str(a), i, Use::Allow);
                     }
+                    has_allow[i] = !allow.is_empty();
                 }
                 Kind::BuyerRepeat { phrases: list } | Kind::ComplaintRisk { phrases: list } => {
                     for p in list {
-                        add(fold_str(p), i, Use::Phrase { variant: 0 });
+                        add_main(
+                            &mut mains,
+                            &takes,
+                            fold_str(p),
+                            i,
+                            Use::Phrase { variant: 0 },
+                        );
                     }
                 }
                 Kind::Unanswered { phrases: list } => {
@@ -213,27 +308,49 @@ impl Inspector {
                 | Kind::NoClosing { phrases: list }
                 | Kind::FollowUpMissed { phrases: list, .. } => {
                     for p in list {
-                        add(fold_str(p), i, Use::Look);
+                        add_main(&mut mains, &takes, fold_str(p), i, Use::Look);
                     }
                 }
             }
         }
-        let automaton = if phrases.is_empty() {
-            None
+        let mut built = [None, None, None];
+        for (slot, main) in built.iter_mut().zip(mains) {
+            if !main.texts.is_empty() {
+                *slot = Some(Main {
+                    automaton: automaton(&main.texts)?,
+                    uses: main.uses,
+                });
+            }
+        }
+        let mut strippings = vec![None];
+        let mut skip_bmp = if skips.len() > 1 {
+            vec![0u16; 0x1_0000]
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    // A DFA: the fastest search, built once per rule set.
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&phrases)
-                    .map_err(|e| CompileError {
-                        rule: String::new(),
-                        en: format!("the phrase lists are too large: {e}"),
-                        zh: format!("短语列表过大：{e}"),
-                    })?,
-            )
+            Vec::new()
         };
+        let mut skip_other: Vec<(char, u16)> = Vec::new();
+        for (v, (chars, phrases)) in skips.into_iter().zip(stripped).enumerate().skip(1) {
+            for &c in &chars {
+                let bit = 1u16 << v;
+                if let Some(mask) = skip_bmp.get_mut(c as usize) {
+                    *mask |= bit;
+                } else {
+                    match skip_other.iter_mut().find(|(o, _)| *o == c) {
+                        Some((_, mask)) => *mask |= bit,
+                        None => skip_other.push((c, bit)),
+                    }
+                }
+            }
+            strippings.push(if phrases.texts.is_empty() {
+                None
+            } else {
+                Some(Stripping {
+                    automaton: automaton(&phrases.texts)?,
+                    rules: phrases.uses,
+                })
+            });
+        }
+        skip_other.sort_unstable();
         let patterns = if sources.is_empty() {
             None
         } else {
@@ -246,10 +363,13 @@ impl Inspector {
         Ok(Inspector {
             version,
             rules,
-            automaton,
-            uses,
-            skips,
-            variants,
+            mains: built,
+            strippings,
+            skip_bmp,
+            skip_other,
+            takes,
+            has_allow,
+            wanted,
             patterns,
             pattern_rules,
             acks,
@@ -271,140 +391,16 @@ impl Inspector {
         &self.acks[rule]
     }
 
-    /// Reads one message of an effective role.
-    pub fn scan(&self, text: &str, role: Role, buf: &mut Buffers) -> Scan {
-        let mut out = Scan::default();
-        self.scan_into(text, role, buf, &mut out);
-        out
+    /// The skip sets a folded character belongs to, as a mask.
+    #[inline]
+    pub(crate) fn skip_mask(&self, c: char) -> u16 {
+        match self.skip_bmp.get(c as usize) {
+            Some(mask) => *mask,
+            None if self.skip_other.is_empty() => 0,
+            None => match self.skip_other.binary_search_by_key(&c, |(o, _)| *o) {
+                Ok(at) => self.skip_other[at].1,
+                Err(_) => 0,
+            },
+        }
     }
-
-    /// [`Inspector::scan`] into `out` (cleared first), so that a caller
-    /// reading many messages reuses one allocation.
-    pub fn scan_into(&self, text: &str, role: Role, buf: &mut Buffers, out: &mut Scan) {
-        out.findings.clear();
-        out.looks.clear();
-        if !matches!(role, Role::Agent | Role::Bot | Role::Buyer) || text.is_empty() {
-            return;
-        }
-        buf.folded.fold(text);
-        buf.hits.clear();
-        // A skip set none of whose characters is in the text strips
-        // nothing: its phrases are found in the main pass.
-        let mut present = [false; MAX_SKIP_SETS];
-        if self.skips.len() > 1 {
-            for c in buf.folded.text().chars() {
-                for (v, set) in self.skips.iter().enumerate().skip(1) {
-                    if set.binary_search(&c).is_ok() {
-                        present[v] = true;
-                    }
-                }
-            }
-        }
-        let takes = |rule: usize| {
-            let r = &self.rules[rule];
-            !r.disabled && candidate_senders(&r.kind).is_some_and(|s| s.takes(role))
-        };
-        if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(buf.folded.text()) {
-                let span = buf.folded.span(m.start(), m.end());
-                for &(rule, u) in &self.uses[m.pattern().as_usize()] {
-                    match u {
-                        Use::Phrase { variant } if !present[variant] && takes(rule) => {
-                            buf.hits.push(Hit {
-                                rule,
-                                allow: false,
-                                span,
-                            })
-                        }
-                        Use::Allow if takes(rule) => buf.hits.push(Hit {
-                            rule,
-                            allow: true,
-                            span,
-                        }),
-                        Use::Look if role == Role::Agent && !out.looks.contains(&rule) => {
-                            out.looks.push(rule)
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let stripped_sets = present.iter().enumerate().take(self.skips.len()).skip(1);
-            for (variant, _) in stripped_sets.filter(|(_, p)| **p) {
-                let wanted = (0..self.rules.len()).any(|i| self.variants[i] == variant && takes(i));
-                if !wanted {
-                    continue;
-                }
-                buf.stripped.strip(buf.folded.text(), &self.skips[variant]);
-                for m in ac.find_overlapping_iter(buf.stripped.text()) {
-                    let (a, b) = buf.stripped.folded_range(m.start(), m.end());
-                    let span = buf.folded.span(a, b);
-                    for &(rule, u) in &self.uses[m.pattern().as_usize()] {
-                        if u == (Use::Phrase { variant }) && takes(rule) {
-                            buf.hits.push(Hit {
-                                rule,
-                                allow: false,
-                                span,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(set) = &self.patterns {
-            for p in set.matches(buf.folded.text()).iter() {
-                let (rule, re) = &self.pattern_rules[p];
-                if !takes(*rule) {
-                    continue;
-                }
-                for caps in re.captures_iter(buf.folded.text()) {
-                    let m = if re.captures_len() > 1 {
-                        caps.get(1)
-                    } else {
-                        caps.get(0)
-                    };
-                    if let Some(m) = m.filter(|m| !m.is_empty()) {
-                        buf.hits.push(Hit {
-                            rule: *rule,
-                            allow: false,
-                            span: buf.folded.span(m.start(), m.end()),
-                        });
-                    }
-                }
-            }
-        }
-        // Per rule: candidates by start, longest first; the first that no
-        // allow occurrence contains. Pattern candidates keep their order,
-        // which is already by start.
-        buf.hits
-            .sort_by_key(|h| (h.rule, h.allow, h.span.0, std::cmp::Reverse(h.span.1)));
-        let mut i = 0;
-        while i < buf.hits.len() {
-            let rule = buf.hits[i].rule;
-            let end = i + buf.hits[i..].partition_point(|h| h.rule == rule);
-            let group = &buf.hits[i..end];
-            let split = group.partition_point(|h| !h.allow);
-            let (candidates, allows) = group.split_at(split);
-            if let Some(c) = candidates.iter().find(|c| {
-                !allows
-                    .iter()
-                    .any(|a| a.span.0 <= c.span.0 && c.span.1 <= a.span.1)
-            }) {
-                out.findings.push(TextFinding {
-                    rule,
-                    span: c.span,
-                    matched: buf.folded.original(text, c.span).to_string(),
-                });
-            }
-            i = end;
-        }
-        out.looks.sort_unstable();
-    }
-}
-
-/// Buffers reused from message to message.
-#[derive(Debug, Default)]
-pub struct Buffers {
-    folded: Folded,
-    stripped: Stripped,
-    hits: Vec<Hit>,
 }

@@ -15,24 +15,86 @@ pub struct Folded {
     /// For each byte of `text`, the index (in characters) of the original
     /// character it came from.
     origin: Vec<u32>,
-    /// The byte offset of each original character, and one past the end.
-    starts: Vec<usize>,
 }
 
 /// Folds one character, calling `out` with each character of its folded
 /// form.
 #[inline]
 pub fn fold_char(c: char, mut out: impl FnMut(char)) {
+    let code = u32::from(c);
     if c.is_ascii() {
         out(c.to_ascii_lowercase());
-    } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-        // CJK unified ideographs are their own NFKC form and have no case.
-        out(c);
-    } else {
-        for n in std::iter::once(c).nfkc() {
-            n.to_lowercase().for_each(&mut out);
+    } else if code < 0x1_0000 {
+        // A character of the Basic Multilingual Plane: its form was worked
+        // out once, at first use.
+        let table = bmp_table();
+        let form = table.forms[code as usize];
+        if form & MANY == 0 {
+            // Every entry without MANY is a character's code.
+            out(char::from_u32(form).unwrap_or(c));
+        } else {
+            table.longer[(form & !MANY) as usize].chars().for_each(out);
         }
+    } else {
+        fold_slowly(c, out);
     }
+}
+
+/// NFKC, then full lower-casing, of one character.
+fn fold_slowly(c: char, mut out: impl FnMut(char)) {
+    for n in std::iter::once(c).nfkc() {
+        n.to_lowercase().for_each(&mut out);
+    }
+}
+
+/// Marks a form of the BMP table that is not one character.
+const MANY: u32 = 1 << 31;
+
+/// The folded form of every character of the Basic Multilingual Plane
+/// (the characters of nearly all chat text): one character as its code,
+/// or `MANY` with the index of a longer form.
+struct BmpTable {
+    forms: Vec<u32>,
+    longer: Vec<String>,
+}
+
+/// The table, built on first use (65,536 characters, a few milliseconds).
+fn bmp_table() -> &'static BmpTable {
+    static TABLE: std::sync::OnceLock<BmpTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut forms = Vec::with_capacity(0x1_0000);
+        let mut longer = Vec::new();
+        for code in 0..0x1_0000u32 {
+            // Surrogate codes are no characters: never looked up.
+            let Some(c) = char::from_u32(code) else {
+                forms.push(code);
+                continue;
+            };
+            let mut form = String::new();
+            fold_slowly(c, |f| form.push(f));
+            let mut chars = form.chars();
+            match (chars.next(), chars.next()) {
+                (Some(one), None) => forms.push(u32::from(one)),
+                _ => {
+                    forms.push(MANY | longer.len() as u32);
+                    longer.push(form);
+                }
+            }
+        }
+        BmpTable { forms, longer }
+    })
+}
+
+/// The part of `text` in characters `[span.0, span.1)` (a finding's
+/// matched text).
+pub fn char_span(text: &str, span: (u32, u32)) -> &str {
+    let mut bytes = text.char_indices().map(|(at, _)| at).chain([text.len()]);
+    let start = bytes.nth(span.0 as usize).unwrap_or(text.len());
+    let end = match span.1.checked_sub(span.0 + 1) {
+        Some(more) => bytes.nth(more as usize).unwrap_or(text.len()),
+        None => start,
+    };
+    &text[start..end]
 }
 
 /// The folded form of a whole phrase (phrases, allow phrases and `skip`
@@ -48,16 +110,10 @@ impl Folded {
     pub fn fold(&mut self, original: &str) {
         self.text.clear();
         self.origin.clear();
-        self.starts.clear();
-        for (i, (at, c)) in original.char_indices().enumerate() {
-            self.starts.push(at);
-            let index = i as u32;
-            fold_char(c, |f| {
-                self.text.push(f);
-                self.origin.resize(self.text.len(), index);
-            });
+        for (i, c) in original.chars().enumerate() {
+            fold_char(c, |f| self.text.push(f));
+            self.origin.resize(self.text.len(), i as u32);
         }
-        self.starts.push(original.len());
     }
 
     /// The folded text.
@@ -70,11 +126,6 @@ impl Folded {
     /// holding the last, a character only partly inside included.
     pub fn span(&self, start: usize, end: usize) -> (u32, u32) {
         (self.origin[start], self.origin[end - 1] + 1)
-    }
-
-    /// The original text of a span in characters.
-    pub fn original<'a>(&self, original: &'a str, span: (u32, u32)) -> &'a str {
-        &original[self.starts[span.0 as usize]..self.starts[span.1 as usize]]
     }
 }
 
@@ -90,12 +141,12 @@ pub struct Stripped {
 }
 
 impl Stripped {
-    /// `folded` without the characters `skip` holds, reusing this buffer.
-    pub fn strip(&mut self, folded: &str, skip: &[char]) {
+    /// `folded` without the characters `skip` takes, reusing this buffer.
+    pub fn strip(&mut self, folded: &str, skip: impl Fn(char) -> bool) {
         self.text.clear();
         self.origin.clear();
         for (at, c) in folded.char_indices() {
-            if !skip.contains(&c) {
+            if !skip(c) {
                 self.text.push(c);
                 let width = c.len_utf8();
                 self.origin.extend(at..at + width);
@@ -176,19 +227,32 @@ mod tests {
         let at = f.text().find("vx").expect("vx");
         let span = f.span(at, at + 2);
         assert_eq!(span, (1, 3));
-        assert_eq!(f.original("加ＶＸ吧", span), "ＶＸ");
+        assert_eq!(char_span("加ＶＸ吧", span), "ＶＸ");
         // A character only partly inside the match is included whole.
         let f = folded("a㈱b");
         let at = f.text().find("株").expect("株");
         assert_eq!(f.span(at, at + "株".len()), (1, 2));
-        assert_eq!(f.original("a㈱b", (1, 2)), "㈱");
+        assert_eq!(char_span("a㈱b", (1, 2)), "㈱");
+    }
+
+    #[test]
+    fn the_bmp_table_folds_as_nfkc_and_lower_casing_do() {
+        for code in 0..0x1_0000u32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let (mut fast, mut slow) = (String::new(), String::new());
+            fold_char(c, |f| fast.push(f));
+            fold_slowly(c, |f| slow.push(f));
+            assert_eq!(fast, slow, "U+{code:04X}");
+        }
     }
 
     #[test]
     fn stripping_maps_back_to_folded_bytes() {
         let f = folded("加 - V 吧");
         let mut s = Stripped::default();
-        s.strip(f.text(), &[' ', '-']);
+        s.strip(f.text(), |c| c == ' ' || c == '-');
         assert_eq!(s.text(), "加v吧");
         let (a, b) = s.folded_range(0, "加v".len());
         assert_eq!(f.span(a, b), (0, 5));

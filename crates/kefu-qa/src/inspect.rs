@@ -5,9 +5,10 @@
 //! unanswered endings, greetings, closings, missed follow-ups), whose
 //! findings, and the auto scores.
 
-use crate::engine::{Buffers, Inspector};
-use crate::fold::{fold_str, letters_only};
+use crate::engine::Inspector;
+use crate::fold::{char_span, fold_str, letters_only};
 use crate::rules::{Kind, Severity};
+use crate::scan::{Buffers, Scan, ScanRef};
 use kefu_kpi::{Msg, Params, Role, RoundOutcome, SessionKind, SessionView};
 
 /// One message of a conversation as the inspection reads it.
@@ -23,6 +24,9 @@ pub struct Message<'a> {
     pub agent: Option<u32>,
     /// Its content as sent.
     pub text: &'a str,
+    /// What [`Inspector::scan`] found in it, when it was read before (an
+    /// import reads messages as they arrive); `None`: read it now.
+    pub scan: Option<ScanRef<'a>>,
 }
 
 /// One finding (spec §1): a rule that fired in a session.
@@ -85,6 +89,26 @@ impl Inspector {
     /// Inspects one conversation. `messages` is sorted here by (time,
     /// arrival); the indexes of the findings point into it.
     pub fn inspect(&self, p: &Params, messages: &mut [Message<'_>]) -> Inspection {
+        thread_local! {
+            /// Each thread's buffers, reused from conversation to conversation.
+            static READING: std::cell::RefCell<(Buffers, Scan)> = Default::default();
+        }
+        READING.with(|reading| match reading.try_borrow_mut() {
+            Ok(mut reading) => {
+                let (buf, scan) = &mut *reading;
+                self.inspect_with(p, messages, buf, scan)
+            }
+            Err(_) => self.inspect_with(p, messages, &mut Buffers::default(), &mut Scan::default()),
+        })
+    }
+
+    fn inspect_with(
+        &self,
+        p: &Params,
+        messages: &mut [Message<'_>],
+        buf: &mut Buffers,
+        scan: &mut Scan,
+    ) -> Inspection {
         messages.sort_by_key(|m| (m.at, m.seq));
         let mut msgs: Vec<Msg> = messages
             .iter()
@@ -97,8 +121,6 @@ impl Inspector {
             .collect();
         let view = kefu_kpi::conversation_sessions(&mut msgs, &[], p);
         let mut out = Inspection::default();
-        let mut buf = Buffers::default();
-        let mut scan = crate::engine::Scan::default();
         // (message, rule) of every look-only list a message contains, in
         // message and then rule order.
         let mut looks: Vec<(usize, usize)> = Vec::new();
@@ -110,18 +132,25 @@ impl Inspector {
             let first_finding = out.findings.len();
             looks.clear();
             for i in s.first..s.end {
-                self.scan_into(messages[i].text, messages[i].role, &mut buf, &mut scan);
-                for f in scan.findings.drain(..) {
+                let read = match messages[i].scan {
+                    Some(read) => read,
+                    None => {
+                        self.scan_into(messages[i].text, messages[i].role, buf, scan);
+                        scan.borrowed()
+                    }
+                };
+                for f in read.findings {
+                    let matched = char_span(messages[i].text, f.span).to_string();
                     out.findings.push(self.finding(
                         session,
                         f.rule,
                         Some(i),
                         messages,
                         s,
-                        Some((f.span, f.matched)),
+                        Some((f.span, matched)),
                     ));
                 }
-                looks.extend(scan.looks.iter().map(|&rule| (i, rule)));
+                looks.extend(read.looks.iter().map(|&rule| (i, rule)));
             }
             let looked = |i: usize, rule: usize| looks.binary_search(&(i, rule)).is_ok();
             for (rule, r) in self.rules().iter().enumerate() {

@@ -5,8 +5,10 @@
 //! - [`engine::Inspector`]: a rule set compiled once per version and store,
 //!   all phrase lists in one Aho-Corasick automaton and all patterns in one
 //!   `RegexSet`, over text folded as §1 says ([`fold`]).
+//! - [`scan`]: one message read for the text rules and look-only lists.
 //! - [`Inspector::inspect`](engine::Inspector): one conversation's
 //!   sessions (by `kefu-kpi`'s rules), findings and auto scores (§1–§2).
+//! - [`trial`]: two rule sets compared in one reading.
 //! - [`sample`]: the daily review sample, reproducible from its seed (§3).
 //! - [`default_rules`]: the provider's first rule set, embedded.
 
@@ -17,11 +19,14 @@ pub mod inspect;
 pub mod review;
 pub mod rules;
 pub mod sample;
+pub mod scan;
+pub mod trial;
 
 pub use engine::{CompileError, Inspector};
 pub use file::{FileError, read_overrides, read_rule_set, write_overrides, write_rule_set};
 pub use inspect::{Finding, InspectedSession, Inspection, Message, auto_score};
 pub use rules::{Kind, Override, Rule, RuleSet, Senders, Severity};
+pub use scan::{Buffers, Scan, ScanRef, TextFinding};
 
 /// The provider's default rule set as shipped (TOML, spec §4): the first
 /// version of a new database.

@@ -63,6 +63,7 @@ fn inspect(ins: &Inspector, all: &[Session]) -> Vec<Inspection> {
                     role: if *agent { Role::Agent } else { Role::Buyer },
                     agent: agent.then_some(0),
                     text,
+                    scan: None,
                 })
                 .collect();
             ins.inspect(&p, &mut msgs)

@@ -42,6 +42,7 @@ fn conversation<'a>(p: &Params, script: &[(&str, &str, &'a str)]) -> Vec<Message
                 role,
                 agent,
                 text,
+                scan: None,
             }
         })
         .collect()

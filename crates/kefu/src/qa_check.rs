@@ -140,6 +140,7 @@ pub fn run(a: &CheckArgs) -> anyhow::Result<ExitCode> {
                     role: k.role,
                     agent: k.agent,
                     text: &k.text,
+                    scan: None,
                 })
                 .collect();
             let out = inspector.inspect(p, &mut msgs);
