@@ -339,3 +339,39 @@ test("review, appeal and decision of a sampled session", async () => {
   await shot(client, "qa-client.png");
   for (const p of [agent, inspector, second, client]) assert.deepEqual(p.problems, [], "console or page errors");
 });
+
+// The QA report: charts, tables and the worst sessions for a manager, the
+// week view by team, and a client's report of their own store only; the
+// transcript of a worst session marks its findings. Screenshots:
+// qa-report*.png, qa-transcript.png.
+test("the QA report and the marked transcript", async () => {
+  const manager = await newPage(browser);
+  await login(manager, server, "manager");
+  await manager.goto(server.url + "qa/report");
+  assert.ok((await manager.locator("svg.chart.bars").count()) >= 2, "findings by rule and scores");
+  assert.ok((await manager.locator("table.data").first().locator("tbody tr").count()) > 0, "the summary rows");
+  await shot(manager, "qa-report.png");
+  await manager.selectOption('select[name="group"]', "team");
+  await manager.selectOption('select[name="period"]', "week");
+  await Promise.all([manager.waitForURL(/group=team/), manager.click('form.period button[type="submit"]')]);
+  assert.match(manager.url(), /period=week/);
+  await shot(manager, "qa-report-teams.png");
+  const client = await newPage(browser);
+  await login(client, server, "client");
+  await client.goto(server.url + "qa/report");
+  const groups = await client.locator("table.data").first().locator("tbody tr td:nth-child(2)").allTextContents();
+  assert.ok(groups.length > 0 && new Set(groups).size === 1, "one store: " + groups);
+  await shot(client, "qa-report-client.png");
+  // The overview's QA card, and a transcript with a finding marked.
+  await manager.goto(server.url);
+  assert.equal(await manager.locator('[data-figure="qa_findings"]').count(), 1, "the QA card");
+  await manager.goto(server.url + "qa/findings?rule=closing");
+  const link = manager.locator("table.data tbody tr a").first();
+  assert.equal(await link.count(), 1, "the demo month has closing findings");
+  // The findings list links a session's review page; its crumbs lead to the transcript.
+  await Promise.all([manager.waitForURL(/\/qa\/sessions\//), link.click()]);
+  await Promise.all([manager.waitForURL(/\/conversations\//), manager.locator(".crumbs a").nth(1).click()]);
+  assert.ok((await manager.locator(".qa-flags").count()) > 0, "the transcript names the rules");
+  await shot(manager, "qa-transcript.png");
+  for (const p of [manager, client]) assert.deepEqual(p.problems, [], "console or page errors");
+});

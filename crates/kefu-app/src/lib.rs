@@ -24,6 +24,7 @@ pub mod error;
 pub mod import;
 pub mod kpi;
 pub mod qa;
+pub mod qa_report;
 pub mod qa_review;
 pub mod stores;
 

@@ -191,6 +191,23 @@ impl Gate {
         Ok(rows.into_iter().map(|r| finding_row(r, &params)).collect())
     }
 
+    /// The findings of one conversation of a visible store within the
+    /// scope (the transcript marks them).
+    pub async fn qa_conversation_findings(
+        &self,
+        store: &str,
+        conv_id: i64,
+    ) -> Result<Vec<FindingRow>> {
+        let mut q = self.qa_query(&QaFilter {
+            store: Some(store.to_string()),
+            ..Default::default()
+        })?;
+        q.conversation = Some(conv_id);
+        let rows = self.app.db.qa_findings(&q).await?;
+        let params = self.store_params().await?;
+        Ok(rows.into_iter().map(|r| finding_row(r, &params)).collect())
+    }
+
     /// Scores per group within the scope (spec §5 rows).
     pub async fn qa_scores(&self, g: ScoreGrouping, f: &QaFilter) -> Result<Vec<ScoreRow>> {
         let q = self.qa_query(f)?;
@@ -450,7 +467,9 @@ impl Gate {
     }
 }
 
-fn file_error(e: kefu_qa::FileError) -> Error {
+/// A rule or scorecard file's error as the service's: the place and what
+/// is wrong, in both languages.
+pub(crate) fn file_error(e: kefu_qa::FileError) -> Error {
     Error::invalid(
         "rules",
         format!("{}：{}", e.place, e.zh),

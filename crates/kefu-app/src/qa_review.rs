@@ -149,6 +149,24 @@ impl Gate {
         Ok(())
     }
 
+    /// The scorecard in force as TOML ([`kefu_qa::scorecard`]; managers
+    /// and inspectors).
+    pub async fn qa_scorecard_export(&self) -> Result<String> {
+        self.require(Action::EditQaRules)?;
+        Ok(kefu_qa::scorecard::write_scorecard(
+            &self.qa_scorecard().await?,
+        ))
+    }
+
+    /// Replaces the scorecard with the items of a TOML text; refused with
+    /// the item and field when it does not read, and nothing changes.
+    pub async fn qa_scorecard_import(&self, text: &str) -> Result<usize> {
+        self.require(Action::EditQaRules)?;
+        let items = kefu_qa::scorecard::read_scorecard(text).map_err(crate::qa::file_error)?;
+        self.qa_set_scorecard(&items).await?;
+        Ok(items.len())
+    }
+
     /// Reviews a session (inspectors and managers): the whole scorecard in
     /// force is scored, the findings named are dismissed and the others
     /// confirmed. A session is reviewed once. Returns the review's id.

@@ -6,6 +6,7 @@
 
 use kefu_app::accounts::UserRequest;
 use kefu_app::qa::QaFilter;
+use kefu_app::qa_report::{Period, QaReport, ReportBy};
 use kefu_app::qa_review::ReviewRequest;
 use kefu_app::{Actor, App, Error};
 use kefu_db::qa::ScoreGrouping;
@@ -20,6 +21,7 @@ on_both!(
     review_appeal_and_decision,
     findings_and_scores_within_each_scope,
     try_before_publishing,
+    report_per_period_group_and_scope,
 );
 
 fn user(name: &str, role: Role) -> UserRequest {
@@ -448,5 +450,151 @@ async fn try_before_publishing(app: App) {
     assert!(matches!(
         agent.qa_try(None, &draft, 7).await,
         Err(Error::Forbidden)
+    ));
+}
+
+/// Sums of a report's rows: (inspected, manual, findings, by severity,
+/// appeals, decided and open).
+fn totals(r: &QaReport) -> (i64, i64, i64, i64, i64, i64) {
+    let sum = |f: fn(&kefu_app::qa_report::ReportRow) -> i64| r.rows.iter().map(f).sum::<i64>();
+    (
+        sum(|x| x.sessions_inspected),
+        sum(|x| x.manual_sessions),
+        sum(|x| x.findings),
+        sum(|x| x.critical + x.major + x.minor + x.alert),
+        sum(|x| x.appeals),
+        sum(|x| x.upheld + x.overturned + x.open),
+    )
+}
+
+/// The report adds up to the scores and findings it is made of, per store,
+/// agent and team and per week and month; counts appeals and their
+/// outcomes; and keeps to each viewer's scope.
+async fn report_per_period_group_and_scope(app: App) {
+    setup(&app).await;
+    let cli = app.gate(Actor::command_line());
+    let all = QaFilter::default();
+    let findings = cli.qa_findings(&all).await.unwrap();
+    let scores = cli.qa_scores(ScoreGrouping::default(), &all).await.unwrap();
+    let (inspected, manual) = (scores[0].sessions_inspected, scores[0].manual_sessions);
+    let n = findings.len() as i64;
+    for by in [ReportBy::Store, ReportBy::Agent, ReportBy::Team] {
+        for period in [Period::Week, Period::Month] {
+            let r = cli.qa_report(&all, by, period).await.unwrap();
+            let (i, m, f, sev, a, outcomes) = totals(&r);
+            assert_eq!(
+                (i, m, f, sev),
+                (inspected, manual, n, n),
+                "{by:?} {period:?}"
+            );
+            assert_eq!((a, outcomes), (0, 0));
+            assert_eq!(r.by_rule.iter().map(|c| c.findings).sum::<i64>(), n);
+            let scored: i64 = r.distribution.iter().map(|b| b.auto).sum();
+            assert_eq!(scored, manual);
+        }
+    }
+    // The contract's records are of 2026-11-11 and 11-12: one month, and
+    // one week from Monday 11-09.
+    let month = cli
+        .qa_report(&all, ReportBy::Store, Period::Month)
+        .await
+        .unwrap();
+    assert_eq!(month.periods, vec!["2026-11".to_string()]);
+    let week = cli
+        .qa_report(&all, ReportBy::Store, Period::Week)
+        .await
+        .unwrap();
+    assert_eq!(week.periods, vec!["2026-11-09".to_string()]);
+    let stores: Vec<_> = month.rows.iter().map(|r| r.group.clone()).collect();
+    assert_eq!(
+        stores,
+        vec![Some("dy-1".to_string()), Some("tm-2".to_string())]
+    );
+    let per_rule = |rule: &str| findings.iter().filter(|f| f.rule == rule).count() as i64;
+    for c in &month.by_rule {
+        assert_eq!(c.findings, per_rule(&c.rule), "{}", c.rule);
+    }
+    // By team: 阿杰 is in 二组; everyone else shares the row without a team.
+    let teams = cli
+        .qa_report(&all, ReportBy::Team, Period::Month)
+        .await
+        .unwrap();
+    let team = teams
+        .rows
+        .iter()
+        .find(|r| r.group.as_deref() == Some("二组"))
+        .unwrap();
+    let his = findings
+        .iter()
+        .filter(|f| f.agent.as_deref() == Some("tm-2:阿杰"))
+        .count() as i64;
+    assert_eq!(team.findings, his);
+    assert!(
+        teams
+            .rows
+            .iter()
+            .all(|r| r.group.is_none() || r.group.as_deref() == Some("二组"))
+    );
+    // An appeal, open and then overturned, counts in 小美's row.
+    let agent = as_user(&app, "xiaomei").await;
+    let mine = findings
+        .iter()
+        .find(|f| f.agent.as_deref() == Some("dy-1:小美"))
+        .unwrap();
+    let id = agent
+        .qa_appeal(mine.conv_id, mine.start_ms, Some(mine.id), "不是站外")
+        .await
+        .unwrap();
+    let by_agent = |r: &QaReport| {
+        r.rows
+            .iter()
+            .find(|x| x.group.as_deref() == Some("dy-1:小美"))
+            .map(|x| (x.appeals, x.upheld, x.overturned, x.open))
+    };
+    let r = cli
+        .qa_report(&all, ReportBy::Agent, Period::Month)
+        .await
+        .unwrap();
+    assert_eq!(by_agent(&r), Some((1, 0, 0, 1)));
+    as_user(&app, "qi2")
+        .await
+        .qa_decide(id, false, "误报")
+        .await
+        .unwrap();
+    let r = cli
+        .qa_report(&all, ReportBy::Agent, Period::Month)
+        .await
+        .unwrap();
+    assert_eq!(by_agent(&r), Some((1, 0, 1, 0)));
+    // Each viewer's report holds only what they may see.
+    let boss = as_user(&app, "boss-tm").await;
+    let theirs = boss
+        .qa_report(&all, ReportBy::Store, Period::Month)
+        .await
+        .unwrap();
+    assert!(
+        theirs
+            .rows
+            .iter()
+            .all(|r| r.group.as_deref() == Some("tm-2"))
+    );
+    assert!(theirs.worst.iter().all(|s| s.store == "tm-2"));
+    let r = agent
+        .qa_report(&all, ReportBy::Agent, Period::Week)
+        .await
+        .unwrap();
+    assert!(!r.rows.is_empty());
+    assert!(
+        r.rows
+            .iter()
+            .all(|x| x.group.as_deref() == Some("dy-1:小美"))
+    );
+    let dy = QaFilter {
+        store: Some("dy-1".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        boss.qa_report(&dy, ReportBy::Store, Period::Month).await,
+        Err(Error::NotFound)
     ));
 }

@@ -332,7 +332,8 @@ pub fn read_overrides(text: &str, set: &RuleSet) -> Result<Vec<Override>, FileEr
     Ok(out)
 }
 
-fn quoted(s: &str) -> String {
+/// A text as a TOML string (quoted, escaped).
+pub(crate) fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 

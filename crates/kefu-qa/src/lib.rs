@@ -9,6 +9,7 @@
 //! - [`Inspector::inspect`](engine::Inspector): one conversation's
 //!   sessions (by `kefu-kpi`'s rules), findings and auto scores (§1–§2).
 //! - [`trial`]: two rule sets compared in one reading.
+//! - [`scorecard`]: the provider's scorecard as TOML.
 //! - [`sample`]: the daily review sample, reproducible from its seed (§3).
 //! - [`default_rules`]: the provider's first rule set, embedded.
 
@@ -20,6 +21,7 @@ pub mod review;
 pub mod rules;
 pub mod sample;
 pub mod scan;
+pub mod scorecard;
 pub mod trial;
 
 pub use engine::{CompileError, Inspector};

@@ -1,5 +1,6 @@
 //! Charts as inline SVG, drawn here (no scripts, no external assets): a
-//! daily trend line and an hour-of-day heatmap. Every text in them is
+//! daily trend line, an hour-of-day heatmap and bars (side by side or
+//! stacked). Every text in them is
 //! escaped.
 
 use crate::view::escape;
@@ -75,18 +76,7 @@ pub fn trend(
         r#"<svg class="chart trend" viewBox="0 0 {W} {H}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
         t = escape(title)
     );
-    for k in 0..=4 {
-        let v = top * f64::from(k) / 4.0;
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{L}" x2="{x2}" y1="{yy}" y2="{yy}"/><text class="axis" x="{lx}" y="{ty}" text-anchor="end">{v}</text>"#,
-            x2 = W - R,
-            yy = Fixed(y(v), 1),
-            lx = L - 6.0,
-            ty = Fixed(y(v) + 4.0, 1),
-            v = short(v)
-        );
-    }
+    grid(&mut s, top, L, W - R, y);
     let step = n.div_ceil(10).max(1);
     for (i, label) in labels.iter().enumerate().step_by(step) {
         let _ = write!(
@@ -206,6 +196,116 @@ pub fn heatmap(title: &str, rows: &[(String, [f64; 24])]) -> String {
     s
 }
 
+/// A bar chart over labels: one bar per series side by side, or stacked
+/// (`stacked`: one column per label, the series on top of each other).
+/// The legend wraps below the title when the series are many.
+pub fn bars(title: &str, labels: &[String], series: &[Series], stacked: bool) -> String {
+    const W: f64 = 720.0;
+    const L: f64 = 48.0;
+    const R: f64 = 12.0;
+    const B: f64 = 34.0;
+    const PLOT_H: f64 = 170.0;
+    const PER_ROW: usize = 6;
+    let legend_rows = series.len().div_ceil(PER_ROW).max(1);
+    let t = 10.0 + 16.0 * legend_rows as f64;
+    let h = t + PLOT_H + B;
+    let value = |s: &Series, i: usize| s.values.get(i).copied().flatten().unwrap_or(0.0);
+    let max = (0..labels.len())
+        .map(|i| {
+            if stacked {
+                series.iter().map(|s| value(s, i)).sum::<f64>()
+            } else {
+                series.iter().map(|s| value(s, i)).fold(0.0, f64::max)
+            }
+        })
+        .fold(0.0_f64, f64::max);
+    let top = nice_ceiling(max);
+    let y = |v: f64| t + PLOT_H * (1.0 - v / top);
+    let n = labels.len().max(1);
+    let slot = (W - L - R) / n as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart bars" viewBox="0 0 {W} {h}" role="img" aria-label="{tt}" xmlns="http://www.w3.org/2000/svg"><title>{tt}</title>"#,
+        tt = escape(title)
+    );
+    grid(&mut s, top, L, W - R, y);
+    for (k, se) in series.iter().enumerate() {
+        let (col, row) = (k % PER_ROW, k / PER_ROW);
+        let _ = write!(
+            s,
+            r#"<rect x="{lx}" y="{ly}" width="10" height="10" fill="{c}"/><text class="legend" x="{tx}" y="{ty}">{name}</text>"#,
+            lx = Fixed(L + col as f64 * 110.0, 1),
+            ly = Fixed(4.0 + 16.0 * row as f64, 1),
+            tx = Fixed(L + col as f64 * 110.0 + 14.0, 1),
+            ty = Fixed(13.0 + 16.0 * row as f64, 1),
+            c = se.color,
+            name = escape(&se.name)
+        );
+    }
+    let step = n.div_ceil(12).max(1);
+    for (i, label) in labels.iter().enumerate() {
+        let x0 = L + slot * i as f64;
+        if i % step == 0 {
+            let _ = write!(
+                s,
+                r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                Fixed(x0 + slot / 2.0, 1),
+                Fixed(t + PLOT_H + 16.0, 1),
+                escape(label)
+            );
+        }
+        let mut base = 0.0;
+        let width = if stacked {
+            slot * 0.7
+        } else {
+            slot * 0.8 / series.len().max(1) as f64
+        };
+        for (k, se) in series.iter().enumerate() {
+            let v = value(se, i);
+            if v <= 0.0 {
+                continue;
+            }
+            let (bx, from, to) = if stacked {
+                (x0 + slot * 0.15, base, base + v)
+            } else {
+                (x0 + slot * 0.1 + width * k as f64, 0.0, v)
+            };
+            base += v;
+            let _ = write!(
+                s,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} {}: {}</title></rect>"#,
+                Fixed(bx, 1),
+                Fixed(y(to), 1),
+                Fixed(width, 1),
+                Fixed(y(from) - y(to), 1),
+                se.color,
+                escape(label),
+                escape(&se.name),
+                short(v)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The value grid of a chart: five lines from 0 to `top` between x `left`
+/// and `right`, labelled on the left; `y` places a value.
+fn grid(s: &mut String, top: f64, left: f64, right: f64, y: impl Fn(f64) -> f64) {
+    for k in 0..=4 {
+        let v = top * f64::from(k) / 4.0;
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{left}" x2="{right}" y1="{yy}" y2="{yy}"/><text class="axis" x="{lx}" y="{ty}" text-anchor="end">{v}</text>"#,
+            yy = Fixed(y(v), 1),
+            lx = left - 6.0,
+            ty = Fixed(y(v) + 4.0, 1),
+            v = short(v)
+        );
+    }
+}
+
 /// The smallest "round" number at or above `v` (1, 2, 2.5, 5 × 10^k).
 fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
@@ -234,6 +334,27 @@ fn short(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_stack_or_stand_side_by_side() {
+        let labels = vec!["2026-11".to_string(), "2026-12".to_string()];
+        let series = |name: &str, a: f64, b: f64| Series {
+            name: name.into(),
+            values: vec![Some(a), Some(b)],
+            color: "#000",
+        };
+        let two = [series("<a>", 2.0, 1.0), series("b", 1.0, 0.0)];
+        let stacked = bars("t", &labels, &two, true);
+        assert!(stacked.starts_with("<svg") && stacked.ends_with("</svg>"));
+        assert!(stacked.contains("&lt;a&gt;") && !stacked.contains("<a>"));
+        // Zero values draw nothing: three bars.
+        assert_eq!(stacked.matches("<rect x=").count() - 2, 3);
+        // Stacked, the scale reaches the largest sum (3, rounded up to 5);
+        // side by side, the largest bar (2).
+        assert!(stacked.contains(">5</text>"));
+        let side = bars("t", &labels, &two, false);
+        assert!(side.contains(">2</text>") && !side.contains(">5</text>"));
+    }
 
     #[test]
     fn charts_escape_their_texts_and_scale() {

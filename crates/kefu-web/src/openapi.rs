@@ -16,6 +16,10 @@ use crate::qa::answers::{
     ReviewBody, ReviewItemAnswer, ScoreAnswer,
 };
 use crate::qa::api as qa;
+use crate::qa::report as qa_report;
+use crate::qa::report_answer::{
+    ReportAnswer, ReportRowAnswer, RuleCountAnswer, ScoreBucketAnswer, WorstAnswer,
+};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,7 +29,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "kefu API",
-        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews and appeals. Every answer is limited to what the caller may see; anything else is 404."
+        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews, appeals and the report. Every answer is limited to what the caller may see; anything else is 404."
     ),
     servers((url = "/api/v1")),
     security(("bearer" = []), ("session" = [])),
@@ -47,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         qa::appeals,
         qa::appeal,
         qa::decide,
+        qa_report::api_report,
     ),
     components(schemas(
         KpiRow,
@@ -76,6 +81,11 @@ use utoipa::{Modify, OpenApi};
         AppealBody,
         DecisionBody,
         Created,
+        ReportAnswer,
+        ReportRowAnswer,
+        RuleCountAnswer,
+        ScoreBucketAnswer,
+        WorstAnswer,
     )),
     modifiers(&SecuritySchemes)
 )]

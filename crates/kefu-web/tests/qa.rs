@@ -225,4 +225,182 @@ async fn qa_workflow_and_access(backend: Backend) {
     app.stop().await;
 }
 
-on_both!(qa_workflow_and_access);
+/// The report page, its exports and API answer by role; the QA card of
+/// the overview and store pages; the findings marked in the ordinary
+/// transcript.
+async fn qa_report_card_and_marks(backend: Backend) {
+    let app = App::start(backend).await;
+    // 阿强 asks a buyer of store A to add him on WeChat: an off-platform
+    // finding with its span.
+    let mut tx = app.db.begin_import().await.unwrap();
+    let at = |t: &str| format!("2026-11-04 {t}");
+    let records = vec![
+        kefu_db::contract::msg(
+            STORE_A,
+            "w1",
+            "buyer_wx",
+            kefu_domain::Sender::Buyer,
+            None,
+            &at("09:00:00"),
+            "能便宜点吗",
+        ),
+        kefu_db::contract::msg(
+            STORE_A,
+            "w2",
+            "buyer_wx",
+            kefu_domain::Sender::Agent,
+            Some(AGENT_QIANG),
+            &at("09:00:20"),
+            "您好，加我微信吧",
+        ),
+    ];
+    tx.add_messages(&records).await.unwrap();
+    tx.commit().await.unwrap();
+    let inspector = app.login("inspector").await;
+    let client_a = app.login("client_a").await;
+    let agent = app.login("agent").await;
+
+    let page = app
+        .get("/qa/report?from=2026-11-01&to=2026-11-30", Some(&inspector))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("<svg class=\"chart bars\""),
+        "the charts"
+    );
+    assert!(page.body.contains("offplatform") && page.body.contains(STORE_B));
+    for q in ["group=team&period=week", "group=agent&period=month"] {
+        let r = app.get(&format!("/qa/report?{q}"), Some(&inspector)).await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+    }
+    let bad = app.get("/qa/report?group=shop", Some(&inspector)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let csv = app
+        .get(
+            "/qa/report?from=2026-11-01&to=2026-11-30&format=csv&table=rules",
+            Some(&inspector),
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("offplatform"), "{}", csv.body);
+    let xlsx = app.get("/qa/report?format=xlsx", Some(&client_a)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    // A client's report, page, file and answer, holds only their store.
+    let theirs = app.get("/qa/report?format=csv", Some(&client_a)).await;
+    assert!(theirs.body.contains(STORE_A) && !theirs.body.contains(STORE_B));
+    let answer = app
+        .get("/api/v1/qa/report?group=store&period=week", Some(&client_a))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let answer = answer.json();
+    let rows = answer["rows"].as_array().expect("rows");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r["group"] == STORE_A),
+        "{answer}"
+    );
+    assert_eq!(answer["period"], "week");
+    assert_eq!(answer["distribution"].as_array().map(Vec::len), Some(11));
+    let other = app
+        .get("/api/v1/qa/report?store=tm-b", Some(&client_a))
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let mine = app
+        .get("/api/v1/qa/report?group=agent", Some(&agent))
+        .await
+        .json();
+    let mine = mine["rows"].as_array().expect("rows").clone();
+    assert!(
+        !mine.is_empty() && mine.iter().all(|r| r["group"] == AGENT_QIANG),
+        "{mine:?}"
+    );
+
+    // The QA card on the overview and on the store page.
+    for path in [
+        "/?from=2026-11-01&to=2026-11-30",
+        "/stores/dy-a?from=2026-11-01&to=2026-11-30",
+    ] {
+        let r = app.get(path, Some(&inspector)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body.contains("data-figure=\"qa_findings\""),
+            "{path}: the QA card"
+        );
+    }
+    // The transcript marks the finding and links the session's review.
+    let conv = app.conv(STORE_A, "buyer_wx").await;
+    let t = app
+        .get(
+            &format!("/stores/{STORE_A}/conversations/{conv}"),
+            Some(&inspector),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::OK);
+    assert!(
+        t.body.contains("<mark title=\"offplatform · critical\">"),
+        "{}",
+        t.body
+    );
+    assert!(t.body.contains(&format!("href=\"/qa/sessions/{conv}/")));
+    app.stop().await;
+}
+
+/// The scorecard page: inspectors replace the card from TOML, a bad card
+/// is refused with the item and field, agents may not see it.
+async fn qa_scorecard_page(backend: Backend) {
+    let app = App::start(backend).await;
+    let inspector = app.login("inspector").await;
+    let agent = app.login("agent").await;
+    let page = app.get("/qa/scorecard", Some(&inspector)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("courtesy"), "the default card");
+    assert_eq!(
+        app.get("/qa/scorecard", Some(&agent)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let card = "[[item]]\nid = \"tone\"\nname = \"语气亲切\"\npoints = 7\ncritical = false\n";
+    let r = app
+        .post_form(
+            "/qa/scorecard",
+            &inspector,
+            &[("csrf", inspector.csrf.as_str()), ("text", card)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get("/qa/scorecard?saved=1", Some(&inspector)).await;
+    assert!(page.body.contains("语气亲切") && !page.body.contains("courtesy"));
+    let bad = "[[item]]\nid = \"tone\"\nname = \"语气\"\npoints = 700\n";
+    let r = app
+        .post_form(
+            "/qa/scorecard",
+            &inspector,
+            &[("csrf", inspector.csrf.as_str()), ("text", bad)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("item 1 (tone), points") && r.body.contains("points = 700"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post_form(
+            "/qa/scorecard",
+            &agent,
+            &[("csrf", agent.csrf.as_str()), ("text", card)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.get("/qa/scorecard", Some(&inspector))
+            .await
+            .body
+            .contains("语气亲切")
+    );
+    app.stop().await;
+}
+
+on_both!(
+    qa_workflow_and_access,
+    qa_report_card_and_marks,
+    qa_scorecard_page
+);

@@ -9,6 +9,7 @@ mod org;
 mod output;
 mod qa;
 mod qa_check;
+mod qa_report;
 mod records;
 mod serve;
 mod store;

@@ -26,6 +26,11 @@ pub enum QaCommand {
     Findings(FindingsArgs),
     /// Scores per store, agent and date (§5 rows).
     Scores(ScoresArgs),
+    /// The report per store, agent or team and per week or month (§3 "Reports").
+    Report(crate::qa_report::ReportArgs),
+    /// The scorecard inspectors score reviews on: export or import as TOML.
+    #[command(subcommand)]
+    Scorecard(ScorecardCommand),
     /// The review sample of a day: drawn once, reproducible from its stored seed.
     Sample(SampleArgs),
     /// Inspect DIR/messages.csv with a rule set, no database: findings by rule and speed.
@@ -67,6 +72,22 @@ pub enum RulesCommand {
         /// How many days, ending with the latest inspected day.
         #[arg(long, default_value_t = 7)]
         days: i32,
+    },
+}
+
+/// Subcommands of `kefu qa scorecard`.
+#[derive(Debug, Subcommand)]
+pub enum ScorecardCommand {
+    /// Write the scorecard in force as TOML ([[item]] with id, name, points, critical).
+    Export {
+        /// File to write (stdout otherwise).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Replace the scorecard with a TOML file's items.
+    Import {
+        /// The TOML file.
+        file: PathBuf,
     },
 }
 
@@ -147,6 +168,17 @@ fn day(s: &Option<String>, flag: &str) -> anyhow::Result<Option<i32>> {
 }
 
 impl RangeArgs {
+    /// The filter of its days and store.
+    pub fn filter(&self) -> anyhow::Result<QaFilter> {
+        let (from, to) = self.days()?;
+        Ok(QaFilter {
+            from,
+            to,
+            store: self.store.clone(),
+            ..Default::default()
+        })
+    }
+
     fn days(&self) -> anyhow::Result<(Option<i32>, Option<i32>)> {
         let (from, to) = (day(&self.from, "--from")?, day(&self.to, "--to")?);
         if let (Some(f), Some(t)) = (from, to)
@@ -325,6 +357,27 @@ pub async fn run(db: &str, c: &QaCommand) -> anyhow::Result<ExitCode> {
                 a.format,
                 a.out.as_deref(),
             )
+        }
+        QaCommand::Report(a) => crate::qa_report::run(gate, a).await,
+        QaCommand::Scorecard(ScorecardCommand::Export { out }) => {
+            let text = gate.qa_scorecard_export().await?;
+            match out {
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        QaCommand::Scorecard(ScorecardCommand::Import { file }) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let n = gate.qa_scorecard_import(&text).await?;
+            println!(
+                "{} {n} {}",
+                tr("评分表已导入：", "scorecard imported:"),
+                tr("项", "items")
+            );
+            Ok(())
         }
         QaCommand::Scores(a) => {
             let g = grouping(&a.by)?;

@@ -1,5 +1,5 @@
 //! The overview, store and agent pages: KPI cards against targets, the
-//! daily trend, the hour-of-day heatmap and a table (stores, agents or
+//! QA card, the daily trend, the hour-of-day heatmap and a table (stores, agents or
 //! days) that sorts by any figure and exports to CSV and XLSX.
 
 use crate::auth::{Viewer, url_encode};
@@ -47,6 +47,7 @@ struct Dashboard<'a> {
     from: String,
     to: String,
     cards: &'a [Card],
+    qa: &'a crate::qa::card::QaCard,
     trend: &'a str,
     response_trend: &'a str,
     heatmap: &'a str,
@@ -59,6 +60,7 @@ struct Dashboard<'a> {
 /// response times, heatmap) and the table.
 struct Built {
     cards: Vec<Card>,
+    qa: crate::qa::card::QaCard,
     charts: [String; 3],
     table: Table,
 }
@@ -176,6 +178,7 @@ async fn make(
     let table = kpi_table(name, table_rows, &spec, lang).with_exports(&viewer.path);
     Ok(Built {
         cards: cards(total.first(), lang),
+        qa: crate::qa::card::qa_card(gate, &filter, lang).await?,
         charts: [volume, response, heat],
         table,
     })
@@ -213,6 +216,7 @@ fn page(
         from: p.from_text(),
         to: p.to_text(),
         cards: &built.cards,
+        qa: &built.qa,
         trend,
         response_trend,
         heatmap,

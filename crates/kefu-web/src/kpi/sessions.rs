@@ -18,6 +18,7 @@ use kefu_domain::Fen;
 use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 use kefu_kpi::{RoundOutcome, SessionKind};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Rows shown per page of the sessions list.
 pub const PAGE_SIZE: usize = 100;
@@ -270,7 +271,10 @@ struct Line {
     class: &'static str,
     who: String,
     at: String,
-    content: String,
+    /// Its content in (text, title) pieces: a title marks a QA finding.
+    segments: Vec<(String, String)>,
+    /// The QA rules that found something in it, comma-separated.
+    flags: String,
     note: String,
     note_class: &'static str,
 }
@@ -280,7 +284,39 @@ struct Block {
     index: u32,
     current: bool,
     head: String,
+    /// Its QA review page, when it has findings.
+    qa_href: String,
     lines: Vec<Line>,
+}
+
+/// The QA findings of a conversation as the transcript marks them: spans
+/// by message id, rules by message id, and review pages by session start.
+#[derive(Default)]
+struct Marks {
+    spans: HashMap<String, Vec<crate::qa::session::Marked>>,
+    rules: HashMap<String, Vec<String>>,
+    sessions: HashMap<String, String>,
+}
+
+impl Marks {
+    fn of(findings: &[kefu_app::qa::FindingRow]) -> Marks {
+        let mut m = Marks::default();
+        for f in findings {
+            m.sessions
+                .entry(f.session_start.clone())
+                .or_insert_with(|| crate::qa::pages::session_href(f.conv_id, f.start_ms));
+            let Some(id) = &f.message_id else { continue };
+            if let (Some([a, b]), Some(_)) = (f.span, &f.matched) {
+                let title = format!("{} · {}", f.rule, f.severity);
+                m.spans.entry(id.clone()).or_default().push(((a, b), title));
+            }
+            let rules = m.rules.entry(id.clone()).or_default();
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule.clone());
+            }
+        }
+        m
+    }
 }
 
 #[derive(Template)]
@@ -354,7 +390,7 @@ fn transcript_table(t: &Transcript, l: Lang) -> Table {
     )
 }
 
-fn blocks(t: &Transcript, current: Option<u32>, l: Lang) -> Vec<Block> {
+fn blocks(t: &Transcript, current: Option<u32>, l: Lang, marks: &Marks) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for s in &t.sessions {
         if s.start.is_empty() {
@@ -392,6 +428,7 @@ fn blocks(t: &Transcript, current: Option<u32>, l: Lang) -> Vec<Block> {
             index: s.index,
             current: current == Some(s.index),
             head,
+            qa_href: marks.sessions.get(&s.start).cloned().unwrap_or_default(),
             lines: Vec::new(),
         });
     }
@@ -444,7 +481,15 @@ fn blocks(t: &Transcript, current: Option<u32>, l: Lang) -> Vec<Block> {
             class: m.role.as_str(),
             who,
             at: m.sent_at.clone(),
-            content: m.content.clone(),
+            segments: crate::qa::session::segments(
+                &m.content,
+                marks.spans.get(&m.message_id).map_or(&[][..], |v| v),
+            ),
+            flags: marks
+                .rules
+                .get(&m.message_id)
+                .map(|r| r.join(", "))
+                .unwrap_or_default(),
             note,
             note_class,
         });
@@ -467,6 +512,7 @@ pub async fn transcript(
         return transcript_table(&t, l).export(f);
     }
     let exports = Table::default().with_exports(&viewer.path);
+    let marks = Marks::of(&gate.qa_conversation_findings(&t.store, conv).await?);
     let orders = t
         .orders
         .iter()
@@ -512,7 +558,7 @@ pub async fn transcript(
         ),
         store_href: format!("/stores/{}", url_encode(&t.store)),
         store: t.store.clone(),
-        blocks: blocks(&t, q.session, l),
+        blocks: blocks(&t, q.session, l, &marks),
         orders,
         ratings,
     };

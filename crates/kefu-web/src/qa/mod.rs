@@ -1,11 +1,17 @@
 //! The quality-inspection capability (质检): the overview, findings,
-//! review queue, session review page, appeals and rules (pages), and the
-//! findings, scores, sessions, reviews and appeals endpoints of the API.
+//! report, review queue, session review page, appeals, rules and
+//! scorecard (pages),
+//! and the findings, scores, report, sessions, reviews and appeals
+//! endpoints of the API.
 
 pub mod answers;
 pub mod api;
+pub mod card;
 pub mod pages;
+pub mod report;
+pub mod report_answer;
 pub mod rules;
+pub mod scorecard;
 pub mod session;
 
 use crate::auth::Viewer;
@@ -20,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/qa", get(pages::overview))
         .route("/qa/findings", get(pages::findings))
+        .route("/qa/report", get(report::page))
         .route("/qa/queue", get(pages::queue).post(pages::draw))
         .route("/qa/appeals", get(pages::appeals))
         .route("/qa/sessions/{conv}/{start}", get(session::page))
@@ -32,14 +39,15 @@ pub fn routes() -> Router<AppState> {
         .route("/qa/rules", get(rules::page).post(rules::save))
         .route("/qa/rules/run", post(rules::run))
         .route("/qa/rules/try", post(rules::try_draft))
+        .route("/qa/scorecard", get(scorecard::page).post(scorecard::save))
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
 pub fn api_routes() -> crate::api::ApiRoutes {
-    api::routes()
+    api::routes().get("/qa/report", report::api_report)
 }
 
-/// The menu entries: inspection and findings for everyone; the queue and
+/// The menu entries: inspection, findings and the report for everyone; the queue and
 /// the rules for inspectors and managers; appeals for those who appeal or
 /// decide.
 pub fn menu(viewer: &Viewer) -> Vec<NavItem> {
@@ -48,6 +56,7 @@ pub fn menu(viewer: &Viewer) -> Vec<NavItem> {
     let mut out = vec![
         NavItem::new("/qa", l.t("质检", "QA"), "qa"),
         NavItem::new("/qa/findings", l.t("质检问题", "Findings"), "qa-findings"),
+        NavItem::new("/qa/report", l.t("质检报表", "QA report"), "qa-report"),
     ];
     if scope.may(Action::Review) {
         out.push(NavItem::new(

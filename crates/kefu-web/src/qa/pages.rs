@@ -134,17 +134,18 @@ struct OverviewPage {
     reviewer: bool,
 }
 
-struct WorstRow {
-    href: String,
-    store: String,
-    buyer: String,
-    start: String,
-    agent: String,
-    score: String,
+/// A session of a "worst sessions" list, linked to its review page.
+pub(crate) struct WorstRow {
+    pub(crate) href: String,
+    pub(crate) store: String,
+    pub(crate) buyer: String,
+    pub(crate) start: String,
+    pub(crate) agent: String,
+    pub(crate) score: String,
 }
 
 /// The period of a page: as asked, else the month of the latest data.
-async fn period_of(
+pub(crate) async fn period_of(
     viewer: &Viewer,
     state: &AppState,
     q: &mut QaQueryParams,
@@ -171,7 +172,7 @@ async fn worst_rows(
     Ok(out)
 }
 
-async fn worst_row(gate: &kefu_app::Gate, s: &QaSession) -> Result<WorstRow, AppError> {
+pub(crate) async fn worst_row(gate: &kefu_app::Gate, s: &QaSession) -> Result<WorstRow, AppError> {
     Ok(WorstRow {
         href: session_href(s.conv_id, s.start_ms),
         store: s.store.clone(),

@@ -73,11 +73,11 @@ struct AppealView {
 }
 
 /// A span of characters `[start, end)` and the rule that marked it.
-type Marked = ((i64, i64), String);
+pub(crate) type Marked = ((i64, i64), String);
 
 /// Splits a message into (text, title) segments, the title non-empty where
 /// a finding's span covers it.
-fn segments(content: &str, spans: &[Marked]) -> Vec<(String, String)> {
+pub(crate) fn segments(content: &str, spans: &[Marked]) -> Vec<(String, String)> {
     let chars: Vec<char> = content.chars().collect();
     let mut marks: Vec<Option<&str>> = vec![None; chars.len()];
     for ((a, b), title) in spans {
