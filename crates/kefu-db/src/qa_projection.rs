@@ -282,8 +282,8 @@ pub fn inspect_stored(qa: &StoreQa, rules: &StoreRules, c: &StoredConversation) 
 }
 
 /// Inspects a conversation an import created, from the records it kept
-/// and what the import's [`Scanner`](crate::qa_scan::Scanner) read in
-/// their texts meanwhile.
+/// (ids, not contents) and what the import's
+/// [`Scanner`](crate::qa_scan::Scanner) read in their texts meanwhile.
 pub fn inspect_fresh(
     qa: &StoreQa,
     c: &FreshConversation<'_>,
@@ -300,7 +300,7 @@ pub fn inspect_fresh(
             role: m.msg.role,
             agent: m.msg.agent,
             text: m.content,
-            scan: m.kept.and_then(|k| scans.of(k)),
+            scan: m.kept.map(|k| scans.of(k)),
         })
         .collect();
     let out = qa.inspector.inspect(c.params, &mut messages);

@@ -253,7 +253,7 @@ macro_rules! sql_repository {
                                     };
                                     let (role, kept) = self.fresh.message(conv, p, prefixes, m);
                                     if let (Some(scanner), Some(kept)) = (self.scanner.as_mut(), kept) {
-                                        scanner.push(kept, ids[i].0, role, &m.content);
+                                        scanner.push(kept, ids[i].0, role, &m.content)?;
                                     }
                                 } else {
                                     self.touch(conv);
@@ -277,7 +277,7 @@ macro_rules! sql_repository {
                     }
                 }
                 if let Some(scanner) = self.scanner.as_mut() {
-                    scanner.flush();
+                    scanner.flush()?;
                 }
                 Ok(out)
             }
@@ -640,9 +640,10 @@ macro_rules! sql_repository {
                     fresh_convs: Default::default(),
                     scanner: None,
                     fresh: {
-                        // The QA projection reads the text of new conversations.
+                        // The QA projection names the messages of new
+                        // conversations; their texts go to the scanner.
                         let mut fresh = ::kefu_kpi::stored::Fresh::default();
-                        fresh.keep_text();
+                        fresh.keep_ids();
                         fresh
                     },
                     direct: true,

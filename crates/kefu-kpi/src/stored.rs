@@ -286,8 +286,10 @@ pub struct Fresh {
     /// million messages copies none of them until [`Fresh::facts`].
     messages: Vec<Vec<(i64, Msg, u32)>>,
     /// The message ids and contents, when a projection beside the facts
-    /// reads them ([`Fresh::keep_text`]).
+    /// reads them ([`Fresh::keep_text`], [`Fresh::keep_ids`]).
     texts: Option<Texts>,
+    /// Contents are kept too (not only ids).
+    contents: bool,
     /// (store id, order id) → (conversation, order): the latest version.
     orders: HashMap<(i64, String), (i64, OrderIn)>,
     /// (conversation, agent, rated_at text) → rating.
@@ -345,12 +347,13 @@ impl Texts {
 pub struct FreshMessage<'a> {
     /// The engine's form.
     pub msg: Msg,
-    /// The store's message id (empty unless [`Fresh::keep_text`]).
+    /// The store's message id (empty unless [`Fresh::keep_text`] or
+    /// [`Fresh::keep_ids`]).
     pub message_id: &'a str,
     /// Its content (empty unless [`Fresh::keep_text`]).
     pub content: &'a str,
     /// The index [`Fresh::message`] gave it (`None` unless
-    /// [`Fresh::keep_text`]).
+    /// [`Fresh::keep_text`] or [`Fresh::keep_ids`]).
     pub kept: Option<u32>,
 }
 
@@ -398,6 +401,14 @@ impl Fresh {
     /// projection beside the facts ([`Fresh::facts_with`]).
     pub fn keep_text(&mut self) {
         self.texts.get_or_insert_with(Texts::default);
+        self.contents = true;
+    }
+
+    /// Keeps the id of every message from now on, not its content (a
+    /// projection that reads the contents as they arrive, from what
+    /// [`Fresh::message`] returns, needs only the ids at the end).
+    pub fn keep_ids(&mut self) {
+        self.texts.get_or_insert_with(Texts::default);
     }
 
     /// Keeps a message stored in a new conversation. Returns its effective
@@ -414,7 +425,7 @@ impl Fresh {
         let role = Role::of(m.sender, m.kind, &m.content, prefixes);
         let agent = m.agent.as_deref().map(|a| self.agents.id(a));
         let text = match &mut self.texts {
-            Some(texts) => texts.push(&m.message_id, &m.content),
+            Some(texts) => texts.push(&m.message_id, if self.contents { &m.content } else { "" }),
             None => u32::MAX,
         };
         let kept = (

@@ -79,6 +79,9 @@ pub struct Inspector {
     /// Per rule, the acknowledgements of an `unanswered` rule, folded and
     /// reduced to letters.
     pub(crate) acks: Vec<Vec<String>>,
+    /// The enabled `unanswered` rules (buyer messages are checked against
+    /// their acknowledgements as they are read).
+    pub(crate) unanswered: Vec<usize>,
 }
 
 /// The index in [`Inspector::takes`] of a role whose messages rules read.
@@ -203,6 +206,7 @@ impl Inspector {
             vec![false; rules.len()],
         ];
         let mut wanted = [0u16; 3];
+        let mut unanswered = Vec::new();
         let mut sources = Vec::new();
         let mut pattern_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -297,6 +301,7 @@ impl Inspector {
                     }
                 }
                 Kind::Unanswered { phrases: list } => {
+                    unanswered.push(i);
                     acks[i] = list
                         .iter()
                         .map(|p| crate::fold::letters_only(&fold_str(p)))
@@ -373,6 +378,7 @@ impl Inspector {
             patterns,
             pattern_rules,
             acks,
+            unanswered,
         })
     }
 

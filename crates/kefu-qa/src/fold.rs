@@ -169,37 +169,42 @@ impl Stripped {
 /// and M (whitespace, controls, punctuation, symbols and emoji, marks): what
 /// `unanswered` compares with its acknowledgements.
 pub fn letters_only(folded: &str) -> String {
+    let mut out = String::new();
+    letters_only_into(folded, &mut out);
+    out
+}
+
+/// [`letters_only`] into `out` (cleared first), reusing its allocation.
+pub fn letters_only_into(folded: &str, out: &mut String) {
     use GeneralCategory as G;
-    folded
-        .chars()
-        .filter(|&c| {
-            !matches!(
-                get_general_category(c),
-                G::SpaceSeparator
-                    | G::LineSeparator
-                    | G::ParagraphSeparator
-                    | G::Control
-                    | G::Format
-                    | G::Surrogate
-                    | G::PrivateUse
-                    | G::Unassigned
-                    | G::ConnectorPunctuation
-                    | G::DashPunctuation
-                    | G::OpenPunctuation
-                    | G::ClosePunctuation
-                    | G::InitialPunctuation
-                    | G::FinalPunctuation
-                    | G::OtherPunctuation
-                    | G::MathSymbol
-                    | G::CurrencySymbol
-                    | G::ModifierSymbol
-                    | G::OtherSymbol
-                    | G::NonspacingMark
-                    | G::SpacingMark
-                    | G::EnclosingMark
-            )
-        })
-        .collect()
+    out.clear();
+    out.extend(folded.chars().filter(|&c| {
+        !matches!(
+            get_general_category(c),
+            G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+                | G::ConnectorPunctuation
+                | G::DashPunctuation
+                | G::OpenPunctuation
+                | G::ClosePunctuation
+                | G::InitialPunctuation
+                | G::FinalPunctuation
+                | G::OtherPunctuation
+                | G::MathSymbol
+                | G::CurrencySymbol
+                | G::ModifierSymbol
+                | G::OtherSymbol
+                | G::NonspacingMark
+                | G::SpacingMark
+                | G::EnclosingMark
+        )
+    }));
 }
 
 #[cfg(test)]

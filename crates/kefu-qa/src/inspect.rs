@@ -124,6 +124,9 @@ impl Inspector {
         // (message, rule) of every look-only list a message contains, in
         // message and then rule order.
         let mut looks: Vec<(usize, usize)> = Vec::new();
+        // (message, rule) of every buyer message that is only
+        // acknowledgements for an `unanswered` rule.
+        let mut acks: Vec<(usize, usize)> = Vec::new();
         for s in &view.sessions {
             if s.kind == SessionKind::Outbound {
                 continue;
@@ -131,6 +134,7 @@ impl Inspector {
             let session = out.sessions.len();
             let first_finding = out.findings.len();
             looks.clear();
+            acks.clear();
             for i in s.first..s.end {
                 let read = match messages[i].scan {
                     Some(read) => read,
@@ -139,8 +143,13 @@ impl Inspector {
                         scan.borrowed()
                     }
                 };
+                let text = if read.text.is_empty() {
+                    messages[i].text
+                } else {
+                    read.text
+                };
                 for f in read.findings {
-                    let matched = char_span(messages[i].text, f.span).to_string();
+                    let matched = char_span(text, f.span).to_string();
                     out.findings.push(self.finding(
                         session,
                         f.rule,
@@ -151,13 +160,15 @@ impl Inspector {
                     ));
                 }
                 looks.extend(read.looks.iter().map(|&rule| (i, rule)));
+                acks.extend(read.acks.iter().map(|&rule| (i, rule)));
             }
             let looked = |i: usize, rule: usize| looks.binary_search(&(i, rule)).is_ok();
+            let acked = |i: usize, rule: usize| acks.binary_search(&(i, rule)).is_ok();
             for (rule, r) in self.rules().iter().enumerate() {
                 if r.disabled {
                     continue;
                 }
-                for at in self.session_rule(rule, &r.kind, messages, s, &looked) {
+                for at in self.session_rule(rule, &r.kind, messages, s, &looked, &acked) {
                     out.findings
                         .push(self.finding(session, rule, Some(at), messages, s, None));
                 }
@@ -213,6 +224,7 @@ impl Inspector {
         messages: &[Message<'_>],
         s: &SessionView,
         looked: &dyn Fn(usize, usize) -> bool,
+        acked: &dyn Fn(usize, usize) -> bool,
     ) -> Vec<usize> {
         let agent_messages = || (s.first..s.end).filter(|&i| messages[i].role == Role::Agent);
         match kind {
@@ -241,10 +253,9 @@ impl Inspector {
                 if last.outcome != RoundOutcome::Unanswered || !last.counts {
                     return Vec::new();
                 }
-                let acks = self.acks(rule);
                 let only_acks = (last.start..s.end)
                     .filter(|&i| messages[i].role == Role::Buyer)
-                    .all(|i| is_acknowledgement(messages[i].text, acks));
+                    .all(|i| acked(i, rule));
                 if only_acks {
                     Vec::new()
                 } else {
@@ -283,7 +294,11 @@ impl Inspector {
 /// punctuation, symbols, marks and spaces, non-empty and a concatenation of
 /// one or more of `acks` (already folded and reduced to letters).
 pub fn is_acknowledgement(text: &str, acks: &[String]) -> bool {
-    let letters = letters_only(&fold_str(text));
+    only_acknowledgements(&letters_only(&fold_str(text)), acks)
+}
+
+/// [`is_acknowledgement`] of a text already folded and reduced to letters.
+pub(crate) fn only_acknowledgements(letters: &str, acks: &[String]) -> bool {
     if letters.is_empty() || acks.is_empty() {
         return false;
     }

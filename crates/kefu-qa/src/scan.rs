@@ -38,6 +38,9 @@ pub struct Scan {
     pub findings: Vec<TextFinding>,
     /// The rules whose look-only phrase list the message contains, sorted.
     pub looks: Vec<usize>,
+    /// The `unanswered` rules whose acknowledgements are all a buyer
+    /// message says ([`crate::inspect::is_acknowledgement`]), sorted.
+    pub acks: Vec<usize>,
 }
 
 /// A [`Scan`] borrowed from wherever it is kept (an import keeps the scans
@@ -48,6 +51,12 @@ pub struct ScanRef<'a> {
     pub findings: &'a [TextFinding],
     /// As [`Scan::looks`].
     pub looks: &'a [usize],
+    /// As [`Scan::acks`].
+    pub acks: &'a [usize],
+    /// The message's text as sent, when the scan is kept apart from a
+    /// message that does not carry it (its findings' texts are cut from
+    /// it); empty: the message's own text.
+    pub text: &'a str,
 }
 
 impl Scan {
@@ -56,6 +65,8 @@ impl Scan {
         ScanRef {
             findings: &self.findings,
             looks: &self.looks,
+            acks: &self.acks,
+            text: "",
         }
     }
 }
@@ -66,6 +77,8 @@ pub struct Buffers {
     folded: Folded,
     stripped: Stripped,
     found: Found,
+    /// A buyer message's folded text reduced to letters.
+    letters: String,
 }
 
 /// The candidates of one message so far.
@@ -121,6 +134,7 @@ impl Inspector {
     pub fn scan_into(&self, text: &str, role: Role, buf: &mut Buffers, out: &mut Scan) {
         out.findings.clear();
         out.looks.clear();
+        out.acks.clear();
         let Some(r) = role_index(role) else {
             return;
         };
@@ -219,6 +233,14 @@ impl Inspector {
             }
         }
         first_uncovered(&mut buf.found.hits, out);
+        if role == Role::Buyer && !self.unanswered.is_empty() {
+            crate::fold::letters_only_into(buf.folded.text(), &mut buf.letters);
+            for &rule in &self.unanswered {
+                if crate::inspect::only_acknowledgements(&buf.letters, self.acks(rule)) {
+                    out.acks.push(rule);
+                }
+            }
+        }
         out.findings.sort_unstable_by_key(|f| f.rule);
         out.looks.sort_unstable();
     }
