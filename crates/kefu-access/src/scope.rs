@@ -8,7 +8,11 @@
 //! | inspector | all | all | QA rules, reviews, samples, appeal decisions |
 //! | team_lead | all | their team's agents only | appeals for their team |
 //! | agent | all | their own accounts only | appeals of their own |
-//! | client | their company's only | all, in those stores | (no internal QA comments) |
+//! | client | their company's only | all, in those stores | confirm or dispute their statements (no internal QA comments) |
+//!
+//! Contracts, invoices and ledgers belong to a client company: a client
+//! sees only their own company's ([`Scope::sees_client`]); contracts and
+//! agents on stores are managed by admins and managers, who also bill.
 //!
 //! A scope limited to agents never sees figures that belong to no agent
 //! (silent sales, unanswered sessions without a receiving agent).
@@ -37,6 +41,19 @@ pub enum Action {
     Appeal,
     /// Read inspectors' internal comments (everyone but clients).
     ReadQaComments,
+    /// Create and change contracts, walk them through onboarding, and
+    /// manage agents on stores with their training and assessments
+    /// (admins and managers).
+    ManageContracts,
+    /// Settle months, issue invoices, make notes and record payments and
+    /// deposits (admins and managers).
+    Bill,
+    /// See contracts, invoices and ledgers (admins and managers: all;
+    /// clients: their own company's).
+    ReadContracts,
+    /// Confirm or dispute the month's statement (对账单) of one's own
+    /// company (clients).
+    ConfirmStatement,
 }
 
 /// The visible part of kefu for one principal.
@@ -48,6 +65,9 @@ pub struct Scope {
     pub stores: Option<BTreeSet<String>>,
     /// Agent accounts whose figures and sessions are visible; `None`: all.
     pub agents: Option<BTreeSet<String>>,
+    /// The one client company whose contracts, invoices and ledger are
+    /// visible; `None`: every company's.
+    pub client: Option<String>,
 }
 
 /// The facts about a person that decide their scope.
@@ -59,6 +79,8 @@ pub struct Standing<'a> {
     pub team_agents: &'a [String],
     /// Their own agent accounts (for `agent`).
     pub agent_accounts: &'a [String],
+    /// Their client company (for `client`).
+    pub client: Option<&'a str>,
 }
 
 impl Scope {
@@ -73,10 +95,13 @@ impl Scope {
             Role::Agent => (None, set(standing.agent_accounts)),
             Role::Client => (set(standing.client_stores), None),
         };
+        let client =
+            (role == Role::Client).then(|| standing.client.unwrap_or_default().to_string());
         Scope {
             role,
             stores,
             agents,
+            client,
         }
     }
 
@@ -109,6 +134,14 @@ impl Scope {
         self.stores.as_ref().is_none_or(|s| s.contains(code))
     }
 
+    /// Whether a client company's contracts, invoices and ledger are
+    /// visible.
+    pub fn sees_client(&self, name: &str) -> bool {
+        self.client
+            .as_deref()
+            .is_none_or(|c| !c.is_empty() && c == name)
+    }
+
     /// Whether every agent's figures are visible (not limited to some).
     pub fn sees_all_agents(&self) -> bool {
         self.agents.is_none()
@@ -137,6 +170,13 @@ impl Scope {
             }
             Action::Appeal => matches!(self.role, Role::Agent | Role::TeamLead),
             Action::ReadQaComments => self.role != Role::Client,
+            Action::ManageContracts | Action::Bill => {
+                matches!(self.role, Role::Admin | Role::Manager)
+            }
+            Action::ConfirmStatement => self.role == Role::Client,
+            Action::ReadContracts => {
+                matches!(self.role, Role::Admin | Role::Manager | Role::Client)
+            }
         }
     }
 
@@ -230,6 +270,7 @@ mod tests {
             client_stores: &stores,
             team_agents: &team,
             agent_accounts: &own,
+            client: Some("ACME"),
         };
         let manager = Scope::of(Role::Manager, &st);
         assert!(manager.sees_store("tm-9") && manager.sees_all_agents());
@@ -243,8 +284,13 @@ mod tests {
         assert!(agent.sees_agent("dy-1:a") && !agent.sees_agent("dy-1:b"));
         assert!(agent.sees_any_agent(["dy-1:x", "dy-1:a"].into_iter()));
         assert!(!agent.sees_any_agent(std::iter::empty()));
+        assert!(client.sees_client("ACME") && !client.sees_client("Other"));
+        assert!(client.may(Action::ConfirmStatement) && !client.may(Action::Bill));
+        assert!(manager.sees_client("Other") && manager.may(Action::Bill));
+        assert!(manager.may(Action::ManageContracts) && !lead.may(Action::ManageContracts));
+        assert!(client.may(Action::ReadContracts) && !agent.may(Action::ReadContracts));
         let nobody = Scope::of(Role::Client, &Standing::default());
-        assert!(!nobody.sees_store("dy-1"));
+        assert!(!nobody.sees_store("dy-1") && !nobody.sees_client(""));
     }
 
     #[test]

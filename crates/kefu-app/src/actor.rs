@@ -48,6 +48,7 @@ pub fn standing(user: &User) -> Standing<'_> {
         client_stores: &user.client_stores,
         team_agents: &user.team_agents,
         agent_accounts: &user.agent_accounts,
+        client: user.client.as_deref(),
     }
 }
 

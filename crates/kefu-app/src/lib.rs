@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod actor;
 mod cache;
+pub mod contracts;
 pub mod error;
 pub mod import;
 pub mod kpi;

@@ -360,3 +360,5 @@ kefu_db::sql_accounts!(PostgresRepository, sqlx::Postgres, crate::PostgresDialec
 kefu_db::sql_audit!(PostgresRepository, sqlx::Postgres);
 
 kefu_db::sql_qa!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);
+
+kefu_db::sql_billing!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);

@@ -52,7 +52,7 @@ impl SqliteRepository {
             .journal_mode(journal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-1048576")
+            .pragma("cache_size", CACHE_KIB)
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -130,6 +130,15 @@ async fn insert_messages(
     .await
 }
 
+/// The page cache of every connection: 1 GiB (negative: KiB).
+const CACHE_KIB: &str = "-1048576";
+
+/// [`CACHE_KIB`] as a statement, to go back to it.
+const CACHE: &str = "PRAGMA cache_size = -1048576";
+
+/// The page cache while an import writes its QA rows: 3 GiB.
+const QA_INSERT_CACHE: &str = "PRAGMA cache_size = -3145728";
+
 /// Inserts inspected sessions and findings: one prepared single-row
 /// `INSERT` per table stepped per row ([`with_sqlite`]), as for messages.
 async fn insert_qa(
@@ -138,51 +147,67 @@ async fn insert_qa(
     findings: &[&FindingOut],
 ) -> anyhow::Result<()> {
     with_sqlite(tx, |conn| {
-        let mut insert = conn.prepare(
-            "INSERT INTO qa_sessions (conv_id, start_ms, store_id, day, agent, kind, auto_score, \
-             critical, findings, version, pinned, reviewed, final_score) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, NULL)",
-        )?;
-        for s in sessions {
-            insert.execute((
-                s.conv_id,
-                s.start_ms,
-                s.store_id,
-                s.day,
-                s.agent.as_deref(),
-                s.kind,
-                s.auto_score,
-                s.critical,
-                s.findings,
-                s.version,
-            ))?;
-        }
-        let mut insert = conn.prepare(
-            "INSERT INTO qa_findings (conv_id, start_ms, store_id, day, message_id, agent, rule, kind, \
-             severity, points, matched, span_start, span_end, version, pinned) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0)",
-        )?;
-        for f in findings {
-            insert.execute(rusqlite::params![
-                f.conv_id,
-                f.start_ms,
-                f.store_id,
-                f.day,
-                f.message_id.as_deref(),
-                f.agent.as_deref(),
-                f.rule.as_str(),
-                f.kind,
-                f.severity,
-                f.points,
-                f.matched.as_deref(),
-                f.span.map(|s| s.0),
-                f.span.map(|s| s.1),
-                f.version,
-            ])?;
-        }
-        Ok(())
+        // A month's import has more dirty pages than the usual cache holds:
+        // SQLite would spill them to the log while these rows go in, and
+        // write many of them twice. The cache may grow for this step only,
+        // and goes back whether or not the rows went in.
+        conn.execute_batch(QA_INSERT_CACHE)?;
+        let written = write_qa_rows(conn, sessions, findings);
+        let restored = conn.execute_batch(CACHE);
+        written.and(restored)
     })
     .await
+}
+
+/// The statements of [`insert_qa`].
+fn write_qa_rows(
+    conn: &rusqlite::Connection,
+    sessions: &[&SessionOut],
+    findings: &[&FindingOut],
+) -> rusqlite::Result<()> {
+    let mut insert = conn.prepare(
+        "INSERT INTO qa_sessions (conv_id, start_ms, store_id, day, agent, kind, auto_score, \
+         critical, findings, version, pinned, reviewed, final_score) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, NULL)",
+    )?;
+    for s in sessions {
+        insert.execute((
+            s.conv_id,
+            s.start_ms,
+            s.store_id,
+            s.day,
+            s.agent.as_deref(),
+            s.kind,
+            s.auto_score,
+            s.critical,
+            s.findings,
+            s.version,
+        ))?;
+    }
+    let mut insert = conn.prepare(
+        "INSERT INTO qa_findings (conv_id, start_ms, store_id, day, message_id, agent, rule, kind, \
+         severity, points, matched, span_start, span_end, version, pinned) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0)",
+    )?;
+    for f in findings {
+        insert.execute(rusqlite::params![
+            f.conv_id,
+            f.start_ms,
+            f.store_id,
+            f.day,
+            f.message_id.as_deref(),
+            f.agent.as_deref(),
+            f.rule.as_str(),
+            f.kind,
+            f.severity,
+            f.points,
+            f.matched.as_deref(),
+            f.span.map(|s| s.0),
+            f.span.map(|s| s.1),
+            f.version,
+        ])?;
+    }
+    Ok(())
 }
 
 /// The stored rows of conversations, for a recompute (message `content`
@@ -336,3 +361,5 @@ kefu_db::sql_accounts!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
 kefu_db::sql_audit!(SqliteRepository, sqlx::Sqlite);
 
 kefu_db::sql_qa!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
+
+kefu_db::sql_billing!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);

@@ -13,6 +13,9 @@ pub mod accounts_contract;
 mod accounts_sql;
 pub mod audit;
 pub mod audit_contract;
+pub mod billing;
+pub mod billing_contract;
+mod billing_sql;
 pub mod contract;
 pub mod dialect;
 pub mod projection;
@@ -37,6 +40,7 @@ pub use rustc_hash;
 pub use accounts::Accounts;
 pub use anyhow::Result;
 pub use audit::{AuditEntry, AuditLog};
+pub use billing::{BillingStore, BillingTx};
 pub use dialect::{Dialect, is_busy};
 pub use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 pub use qa::QaStore;
@@ -117,9 +121,9 @@ pub trait Repository: Send + Sync {
 /// accounts ([`Accounts`]), the audit log ([`AuditLog`]) and quality
 /// inspection ([`QaStore`]). Both backends
 /// implement every one of them.
-pub trait Database: Repository + Accounts + AuditLog + QaStore {}
+pub trait Database: Repository + Accounts + AuditLog + QaStore + BillingStore {}
 
-impl<T: Repository + Accounts + AuditLog + QaStore> Database for T {}
+impl<T: Repository + Accounts + AuditLog + QaStore + BillingStore> Database for T {}
 
 /// One import in progress: a database transaction.
 #[async_trait]

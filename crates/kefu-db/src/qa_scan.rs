@@ -222,7 +222,7 @@ impl Reader {
         Reader {
             rules,
             inspectors: HashMap::new(),
-            buf: Buffers::default(),
+            buf: Buffers::keeping_acks(),
             scan: Scan::default(),
         }
     }

@@ -163,7 +163,12 @@ impl Inspector {
                 acks.extend(read.acks.iter().map(|&rule| (i, rule)));
             }
             let looked = |i: usize, rule: usize| looks.binary_search(&(i, rule)).is_ok();
-            let acked = |i: usize, rule: usize| acks.binary_search(&(i, rule)).is_ok();
+            // A scan kept apart (the import's) says; a scan made here left
+            // the check to the few buyer messages that need it.
+            let acked = |i: usize, rule: usize| match messages[i].scan {
+                Some(_) => acks.binary_search(&(i, rule)).is_ok(),
+                None => is_acknowledgement(messages[i].text, self.acks(rule)),
+            };
             for (rule, r) in self.rules().iter().enumerate() {
                 if r.disabled {
                     continue;

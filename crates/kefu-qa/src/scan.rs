@@ -79,6 +79,21 @@ pub struct Buffers {
     found: Found,
     /// A buyer message's folded text reduced to letters.
     letters: String,
+    /// Whether scans check buyer messages against the acknowledgements of
+    /// `unanswered` rules ([`Scan::acks`]): for a reader that will not
+    /// keep the texts (the import); others check the few messages that
+    /// matter when a session ends unanswered.
+    keep_acks: bool,
+}
+
+impl Buffers {
+    /// Buffers whose scans fill [`Scan::acks`].
+    pub fn keeping_acks() -> Buffers {
+        Buffers {
+            keep_acks: true,
+            ..Buffers::default()
+        }
+    }
 }
 
 /// The candidates of one message so far.
@@ -233,7 +248,7 @@ impl Inspector {
             }
         }
         first_uncovered(&mut buf.found.hits, out);
-        if role == Role::Buyer && !self.unanswered.is_empty() {
+        if buf.keep_acks && role == Role::Buyer && !self.unanswered.is_empty() {
             crate::fold::letters_only_into(buf.folded.text(), &mut buf.letters);
             for &rule in &self.unanswered {
                 if crate::inspect::only_acknowledgements(&buf.letters, self.acks(rule)) {

@@ -70,5 +70,6 @@ pub fn routes() -> ApiRoutes {
         .get("/openapi.json", crate::openapi::document)
         .merge(crate::kpi::api_routes())
         .merge(crate::qa::api_routes())
+        .merge(crate::contracts::api_routes())
         .merge(crate::import::api_routes())
 }

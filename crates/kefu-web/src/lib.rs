@@ -11,6 +11,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod charts;
+pub mod contracts;
 pub mod error;
 pub mod i18n;
 pub mod openapi;

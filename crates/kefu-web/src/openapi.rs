@@ -3,6 +3,7 @@
 //! request and answer types: the document cannot drift from the code, and
 //! a test checks that every route of [`crate::api::routes`] is in it.
 
+use crate::contracts::api as contracts;
 use crate::error::ErrorBody;
 use crate::import::api as import;
 use crate::import::ingest::{Conflict, Outcome, RecordError};
@@ -29,7 +30,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "kefu API",
-        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews, appeals and the report. Every answer is limited to what the caller may see; anything else is 404."
+        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews, appeals and the report; contracts and billing (spec contracts.md): contracts and their steps, settlements, invoices and notes, statements and ledgers. Every answer is limited to what the caller may see; anything else is 404."
     ),
     servers((url = "/api/v1")),
     security(("bearer" = []), ("session" = [])),
@@ -52,6 +53,21 @@ use utoipa::{Modify, OpenApi};
         qa::appeal,
         qa::decide,
         qa_report::api_report,
+        contracts::contracts,
+        contracts::import,
+        contracts::contract,
+        contracts::advance,
+        contracts::notice,
+        contracts::end,
+        contracts::settle,
+        contracts::invoices,
+        contracts::invoice,
+        contracts::issue,
+        contracts::note,
+        contracts::confirm,
+        contracts::dispute,
+        contracts::ledger,
+        contracts::record,
     ),
     components(schemas(
         KpiRow,
@@ -86,6 +102,21 @@ use utoipa::{Modify, OpenApi};
         RuleCountAnswer,
         ScoreBucketAnswer,
         WorstAnswer,
+        kefu_app::contracts::ContractView,
+        kefu_app::contracts::StepView,
+        kefu_app::contracts::InvoiceView,
+        kefu_app::contracts::LineView,
+        kefu_app::contracts::DisputeView,
+        kefu_app::contracts::LedgerView,
+        kefu_app::contracts::LedgerEntryView,
+        kefu_app::contracts::terms::ImportSummary,
+        kefu_app::contracts::settle::SettleSummary,
+        contracts::StepBody,
+        contracts::SettleBody,
+        contracts::IssueBody,
+        contracts::NoteBody,
+        contracts::DisputeBody,
+        contracts::EntryBody,
     )),
     modifiers(&SecuritySchemes)
 )]

@@ -1,5 +1,7 @@
 //! `kefu`: the command line of the kefu operations platform.
 
+mod billing;
+mod contract;
 mod db;
 mod demo;
 mod import;
@@ -72,6 +74,24 @@ enum Command {
     /// Quality inspection (质检): rules, findings, scores, samples.
     #[command(subcommand)]
     Qa(qa::QaCommand),
+    /// Contracts (合同): files, state, onboarding steps, notice and end.
+    #[command(subcommand)]
+    Contract(contract::ContractCommand),
+    /// Agents on stores: assignment, training and assessments.
+    #[command(subcommand)]
+    Agent(contract::AgentCommand),
+    /// Settle a month: one draft invoice per contract (结算).
+    Settle {
+        /// The month (YYYY-MM).
+        #[arg(long)]
+        month: String,
+    },
+    /// Invoices and notes (账单).
+    #[command(subcommand)]
+    Invoice(billing::InvoiceCommand),
+    /// The client ledger (对账单): payments, deposits, the statement.
+    #[command(subcommand)]
+    Ledger(billing::LedgerCommand),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +120,11 @@ fn main() -> ExitCode {
             Command::Team(c) => org::run_team(&cli.db, c).await,
             Command::Token(c) => token::run(&cli.db, c).await,
             Command::Qa(c) => qa::run(&cli.db, c).await,
+            Command::Contract(c) => contract::run(&cli.db, c).await,
+            Command::Agent(c) => contract::run_agent(&cli.db, c).await,
+            Command::Settle { month } => billing::run_settle(&cli.db, month).await,
+            Command::Invoice(c) => billing::run_invoice(&cli.db, c).await,
+            Command::Ledger(c) => billing::run_ledger(&cli.db, c).await,
         }
     });
     match result {

@@ -73,10 +73,35 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
         secure_cookies: a.secure_cookies,
         ..kefu_web::Config::default()
     };
+    let settlement = tokio::spawn(settlement_job(app.clone()));
     kefu_web::serve(listener, app.clone(), config, shutdown_signal()).await?;
+    settlement.abort();
     tracing::info!(target: "kefu", "stopped");
     app.close().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Settlement day (contracts.md §4): once an hour, the month just ended is
+/// settled on the 1st (or later, if the server was down on the 1st).
+async fn settlement_job(app: kefu_app::App) {
+    loop {
+        let gate = crate::db::cli_gate(&app);
+        match gate.settle_due(kefu_app::contracts::today()).await {
+            Ok(Some(s)) => tracing::info!(
+                target: "kefu::billing",
+                month = %s.month,
+                drafted = s.drafted.len(),
+                recomputed = s.recomputed.len(),
+                refused = s.refused.len(),
+                "settled"
+            ),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(target: "kefu::billing", error = %e, "settlement failed; trying again in an hour")
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
 }
 
 fn init_logs(format: &str) {
