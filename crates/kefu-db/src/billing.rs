@@ -255,7 +255,9 @@ pub trait BillingStore: Send + Sync {
     async fn billing_ledger(&self, client: &str) -> Result<Vec<LedgerRow>>;
     /// The sales a client declared for a contract's month, fen.
     async fn billing_declared(&self, contract: &str, month: &str) -> Result<Option<i64>>;
-    /// The money of every order of these stores.
+    /// The money of every order of these stores: payments and refunds
+    /// recorded without an offset summed per store and local day (a row
+    /// at that day's midnight), the others one by one.
     async fn billing_order_money(&self, stores: &[String]) -> Result<Vec<OrderMoney>>;
     /// Begins a write.
     async fn begin_billing(&self) -> Result<Box<dyn BillingTx>>;

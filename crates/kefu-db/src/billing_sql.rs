@@ -185,16 +185,48 @@ macro_rules! sql_billing {
                     if stores.is_empty() {
                         return Ok(Vec::new());
                     }
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
-                        "SELECT s.code AS store, o.paid_at, o.amount_fen AS amount, o.refund_fen AS refund, o.refunded_at \
-                         FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.code IN (",
-                    );
-                    let mut sep = qb.separated(", ");
-                    for s in stores {
-                        sep.push_bind(s.clone());
+                    // A time without an offset (at most 19 characters, no
+                    // `T`) is the store's wall clock: its first ten
+                    // characters are its local day, so such payments and
+                    // refunds are summed per store and day here; times with
+                    // an offset come one by one, for the caller to place.
+                    let plain = |c: &str| format!("({c} IS NOT NULL AND length({c}) <= 19 AND {c} NOT LIKE '%T%')");
+                    let (pp, rp) = (plain("o.paid_at"), plain("o.refunded_at"));
+                    let parts = [
+                        format!(
+                            "SELECT s.code AS store, substr(o.paid_at, 1, 10) || ' 00:00:00' AS paid_at, \
+                             CAST(SUM(o.amount_fen) AS BIGINT) AS amount, CAST(NULL AS BIGINT) AS refund, \
+                             CAST(NULL AS TEXT) AS refunded_at FROM orders o JOIN stores s ON s.id = o.store_id \
+                             WHERE {pp} AND s.code IN (LIST) GROUP BY 1, 2"
+                        ),
+                        format!(
+                            "SELECT s.code AS store, CAST(NULL AS TEXT) AS paid_at, CAST(0 AS BIGINT) AS amount, \
+                             CAST(SUM(o.refund_fen) AS BIGINT) AS refund, substr(o.refunded_at, 1, 10) || ' 00:00:00' AS refunded_at \
+                             FROM orders o JOIN stores s ON s.id = o.store_id \
+                             WHERE {rp} AND o.refund_fen IS NOT NULL AND s.code IN (LIST) GROUP BY 1, 5"
+                        ),
+                        format!(
+                            "SELECT s.code AS store, CASE WHEN {pp} THEN NULL ELSE o.paid_at END AS paid_at, \
+                             CASE WHEN {pp} THEN 0 ELSE o.amount_fen END AS amount, \
+                             CASE WHEN {rp} THEN NULL ELSE o.refund_fen END AS refund, \
+                             CASE WHEN {rp} THEN NULL ELSE o.refunded_at END AS refunded_at \
+                             FROM orders o JOIN stores s ON s.id = o.store_id \
+                             WHERE (NOT {pp} AND o.paid_at IS NOT NULL OR NOT {rp} AND o.refunded_at IS NOT NULL) \
+                             AND s.code IN (LIST)"
+                        ),
+                    ];
+                    let mut out = Vec::new();
+                    for sql in parts {
+                        let (head, tail) = sql.split_once("LIST").unwrap_or((sql.as_str(), ""));
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new(head);
+                        let mut sep = qb.separated(", ");
+                        for s in stores {
+                            sep.push_bind(s.clone());
+                        }
+                        qb.push(tail);
+                        out.extend(qb.build_query_as::<OrderMoney>().fetch_all(&self.pool).await?);
                     }
-                    qb.push(")");
-                    Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+                    Ok(out)
                 }
 
                 async fn begin_billing(&self) -> Result<Box<dyn BillingTx>> {
