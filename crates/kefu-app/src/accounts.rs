@@ -237,7 +237,17 @@ impl Gate {
         }
         let stores = cleaned(stores);
         let db = &self.app.db;
-        for other in db.clients().await? {
+        self.check_client_stores(name, &stores).await?;
+        db.save_client(name, &stores).await?;
+        self.record("client.save", name, stores.join(",")).await;
+        let known: Vec<String> = db.stores().await?.into_iter().map(|(c, _)| c).collect();
+        Ok(stores.into_iter().filter(|s| !known.contains(s)).collect())
+    }
+
+    /// Refuses stores that belong to another client company (a store
+    /// belongs to at most one).
+    pub(crate) async fn check_client_stores(&self, name: &str, stores: &[String]) -> Result<()> {
+        for other in self.app.db.clients().await? {
             if other.name == name {
                 continue;
             }
@@ -248,10 +258,7 @@ impl Gate {
                 ));
             }
         }
-        db.save_client(name, &stores).await?;
-        self.record("client.save", name, stores.join(",")).await;
-        let known: Vec<String> = db.stores().await?.into_iter().map(|(c, _)| c).collect();
-        Ok(stores.into_iter().filter(|s| !known.contains(s)).collect())
+        Ok(())
     }
 
     /// Every client company, by name.

@@ -493,6 +493,25 @@ async fn settling_twice_and_issued_invoices(app: App) {
         .await
         .unwrap();
     assert_eq!(s.unchanged.len(), 1);
+    // A client claiming another's store: refused before anything is written.
+    let claim = "[[client]]\nname = \"First\"\nstores = [\"new-1\"]\n\n[[client]]\nname = \"Taker\"\nstores = [\"dy-1\"]\n";
+    match g.contract_import(claim).await {
+        Err(Error::Conflict { en, .. }) => {
+            assert!(en.contains("store dy-1 belongs to client 'ACME'"), "{en}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let names: Vec<String> = g
+        .clients()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(
+        !names.contains(&"First".to_string()),
+        "nothing half-written: {names:?}"
+    );
 }
 
 async fn the_daily_job_settles_when_due(app: App) {

@@ -4,6 +4,7 @@
 //! the same file again changes nothing either.
 
 use super::{ContractView, Loaded, StepView, date_of, day_number, parse_versions, today};
+use crate::accounts::cleaned;
 use crate::{Error, Gate, Result, now_ms};
 use kefu_access::Action;
 use kefu_contract::file::{self, ContractFile};
@@ -83,9 +84,16 @@ impl Gate {
         for c in &parsed.contracts {
             plans.push(self.plan_version(c, &parsed.contracts).await?);
         }
+        for c in &parsed.clients {
+            self.check_client_stores(&c.name, &cleaned(&c.stores))
+                .await?;
+        }
         let mut summary = ImportSummary::default();
         for c in &parsed.clients {
-            self.app.db.save_client(&c.name, &c.stores).await?;
+            self.app
+                .db
+                .save_client(&c.name, &cleaned(&c.stores))
+                .await?;
             summary.clients.push(c.name.clone());
         }
         let mut w = db.begin_billing().await?;
