@@ -82,12 +82,21 @@ impl Gate {
             contract: None,
         };
         let mut out = Vec::new();
+        // A contract's type, read once for all its invoices.
+        let mut types: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for i in self.app.db.billing_invoices(&q).await? {
             if !self.scope().sees_client(&i.client) {
                 continue;
             }
             let disputes = self.app.db.billing_disputes(&i.number).await?;
-            let zh = self.type_zh(&i.contract_id).await;
+            let zh = match types.get(&i.contract_id) {
+                Some(zh) => zh.clone(),
+                None => {
+                    let zh = self.type_zh(&i.contract_id).await;
+                    types.insert(i.contract_id.clone(), zh.clone());
+                    zh
+                }
+            };
             out.push(self.invoice_view(i, disputes, zh)?);
         }
         Ok(out)
