@@ -61,6 +61,11 @@ impl Rate {
         ))
     }
 
+    /// The rate in percent, for display: `0.03` is `3.0`.
+    pub fn percent(self) -> f64 {
+        self.0 as f64 / 10_000.0
+    }
+
     /// The tax inside a tax-inclusive amount: `amount × rate ÷ (1 + rate)`,
     /// rounded half up to the fen.
     pub fn inside(self, amount: Fen) -> Fen {

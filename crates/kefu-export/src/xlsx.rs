@@ -1,6 +1,7 @@
 //! The one XLSX writer of kefu's exports: the web's page exports and
 //! `kefu kpi --format xlsx` both write a workbook of one sheet through
-//! [`workbook`]: a bold header row kept in view, then the rows.
+//! [`workbook`]: a bold header row kept in view, then the rows; a report of
+//! several tables is a workbook of several such sheets ([`workbook_of`]).
 //!
 //! Cells are typed: text is written as a string cell, never as a formula,
 //! so the formula injection that [`crate::neutralise`] prevents in CSV
@@ -61,6 +62,29 @@ pub fn workbook<'a, H: AsRef<str>>(
     rows: impl IntoIterator<Item = Vec<XlsxCell<'a>>>,
     layout: &SheetLayout,
 ) -> Result<Vec<u8>, XlsxError> {
+    let headers: Vec<&str> = headers.iter().map(AsRef::as_ref).collect();
+    let sheet = Sheet {
+        headers,
+        rows: rows.into_iter().collect(),
+        layout: layout.clone(),
+    };
+    workbook_of(&[sheet])
+}
+
+/// One sheet of a workbook of several ([`workbook_of`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet<'a> {
+    /// The header row, in bold.
+    pub headers: Vec<&'a str>,
+    /// The rows under it.
+    pub rows: Vec<Vec<XlsxCell<'a>>>,
+    /// How it looks (name it: Excel wants sheet names unique).
+    pub layout: SheetLayout,
+}
+
+/// A workbook of these sheets, in order, as the bytes of an `.xlsx` file
+/// (a monthly report: targets, figures, invoice lines).
+pub fn workbook_of(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let formats = [
@@ -69,37 +93,40 @@ pub fn workbook<'a, H: AsRef<str>>(
         Format::new().set_num_format("0.00%"),
         Format::new().set_num_format("0.0"),
     ];
-    let sheet = book.add_worksheet();
-    if let Some(name) = &layout.name {
-        sheet.set_name(name)?;
-    }
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h.as_ref(), &bold)?;
-        if let ColumnWidths::Fixed(w) = layout.widths {
-            sheet.set_column_width(c as u16, w)?;
+    for s in sheets {
+        let layout = &s.layout;
+        let sheet = book.add_worksheet();
+        if let Some(name) = &layout.name {
+            sheet.set_name(name)?;
         }
-    }
-    for (r, row) in rows.into_iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                XlsxCell::Empty => {}
-                XlsxCell::Text(t) => {
-                    sheet.write_string(r, c, t.as_ref())?;
-                }
-                XlsxCell::Number(n, NumberFormat::General) => {
-                    sheet.write_number(r, c, *n)?;
-                }
-                XlsxCell::Number(n, f) => {
-                    sheet.write_number_with_format(r, c, *n, &formats[*f as usize])?;
+        for (c, h) in s.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+            if let ColumnWidths::Fixed(w) = layout.widths {
+                sheet.set_column_width(c as u16, w)?;
+            }
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    XlsxCell::Empty => {}
+                    XlsxCell::Text(t) => {
+                        sheet.write_string(r, c, t.as_ref())?;
+                    }
+                    XlsxCell::Number(n, NumberFormat::General) => {
+                        sheet.write_number(r, c, *n)?;
+                    }
+                    XlsxCell::Number(n, f) => {
+                        sheet.write_number_with_format(r, c, *n, &formats[*f as usize])?;
+                    }
                 }
             }
         }
-    }
-    sheet.set_freeze_panes(1, layout.frozen_columns)?;
-    if layout.widths == ColumnWidths::Fit {
-        sheet.autofit();
+        sheet.set_freeze_panes(1, layout.frozen_columns)?;
+        if layout.widths == ColumnWidths::Fit {
+            sheet.autofit();
+        }
     }
     book.save_to_buffer()
 }
@@ -138,5 +165,25 @@ mod tests {
                 .expect("workbook")
                 .starts_with(b"PK")
         );
+    }
+
+    #[test]
+    fn writes_several_named_sheets() {
+        let sheet = |name: &str| Sheet {
+            headers: vec!["项目", "金额"],
+            rows: vec![vec![
+                XlsxCell::Text("席位".into()),
+                XlsxCell::Number(1.0, NumberFormat::Money),
+            ]],
+            layout: SheetLayout {
+                name: Some(name.into()),
+                frozen_columns: 0,
+                widths: ColumnWidths::Fit,
+            },
+        };
+        let bytes = workbook_of(&[sheet("目标"), sheet("账单")]).expect("workbook");
+        assert!(bytes.starts_with(b"PK"));
+        // Two sheets of one name are refused by Excel's rules.
+        assert!(workbook_of(&[sheet("同名"), sheet("同名")]).is_err());
     }
 }

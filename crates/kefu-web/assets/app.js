@@ -1,6 +1,13 @@
-// kefu: the only script of the pages. It shows the progress of uploads;
-// every page works without it.
+// kefu: the only script of the pages. It shows the progress of uploads
+// and prints the printable pages; every page works without it.
 "use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+});
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("import-form");
   if (!form || !window.XMLHttpRequest || !window.FormData) return;

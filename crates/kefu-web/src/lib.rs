@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stores::routes())
         .merge(import::routes())
         .merge(accounts::routes())
+        .merge(contracts::routes())
         .nest("/api/v1", api::routes().into_router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.upload_limit,
@@ -60,6 +61,7 @@ pub fn menu(viewer: &auth::Viewer) -> Vec<view::NavItem> {
     [
         kpi::menu(viewer),
         qa::menu(viewer),
+        contracts::menu(viewer),
         stores::menu(viewer),
         import::menu(viewer),
         accounts::menu(viewer),

@@ -54,6 +54,7 @@ use utoipa::{Modify, OpenApi};
         qa::decide,
         qa_report::api_report,
         contracts::contracts,
+        crate::contracts::report::api_report,
         contracts::import,
         contracts::contract,
         contracts::advance,

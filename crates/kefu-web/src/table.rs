@@ -173,21 +173,7 @@ impl Table {
                 )));
             }
         };
-        let file = format!("{}.{ext}", self.name);
-        let ascii: String = file
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let disposition = format!(
-            "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-            crate::auth::url_encode(&file)
-        );
+        let disposition = attachment(&format!("{}.{ext}", self.name));
         Ok((
             [
                 (CONTENT_TYPE, mime.to_string()),
@@ -197,6 +183,25 @@ impl Table {
         )
             .into_response())
     }
+}
+
+/// The `Content-Disposition` of a download named `file`: an ASCII name
+/// for old clients and the UTF-8 one (Chinese names) for the others.
+pub fn attachment(file: &str) -> String {
+    let ascii: String = file
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        crate::auth::url_encode(file)
+    )
 }
 
 /// A number as plain text for CSV: shares as fractions, money without ¥.

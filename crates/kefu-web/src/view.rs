@@ -281,6 +281,9 @@ pub struct Card {
     pub target: String,
     /// `met`, `missed` or empty (no target, or no value).
     pub status: &'static str,
+    /// The target says how many stores met their own contracts' (the
+    /// card shows it as it is).
+    pub per_store: bool,
 }
 
 /// The figures shown as cards, in order.
@@ -297,24 +300,93 @@ pub const CARD_FIGURES: [Figure; 10] = [
     Figure::UnansweredSessions,
 ];
 
-/// The cards of one row of figures.
-pub fn cards(row: Option<&kefu_kpi::Row>, lang: Lang) -> Vec<Card> {
+/// The figures of one store in view with the service targets of its
+/// contract ([`kefu_app::Gate::store_targets`]).
+#[derive(Debug, Clone, Copy)]
+pub struct StoreFigures<'a> {
+    /// The targets of the contract covering the store (the defaults
+    /// without one).
+    pub targets: &'a [Target],
+    /// The store's figures over the period.
+    pub row: &'a kefu_kpi::Row,
+}
+
+/// How a figure's card is checked against the stores' targets.
+enum CardTarget<'a> {
+    /// No store has a target on the figure.
+    None,
+    /// Every store has this one: checked on the total.
+    Same(&'a Target),
+    /// The stores' contracts differ: each store against its own.
+    PerStore,
+}
+
+fn card_target<'a>(figure: &str, stores: &[StoreFigures<'a>]) -> CardTarget<'a> {
+    let of = |s: &StoreFigures<'a>| s.targets.iter().find(|t| t.figure == figure);
+    let mut found = stores.iter().map(of);
+    let Some(first) = found.next() else {
+        return match default_target(figure) {
+            Some(t) => CardTarget::Same(t),
+            None => CardTarget::None,
+        };
+    };
+    let all_same = found.all(|t| t == first);
+    match (first, all_same) {
+        (None, true) => CardTarget::None,
+        (Some(t), true) => CardTarget::Same(t),
+        _ => CardTarget::PerStore,
+    }
+}
+
+/// The cards of a dashboard: the total's figures, each against the
+/// service targets of the contracts of the stores in view. Where those
+/// agree the total is checked against them (`≤ 20`); where they differ
+/// each store is checked against its own and the card says how many met
+/// them (`3/5 店达标`). Without stores (no data) the default targets apply.
+pub fn cards(row: Option<&kefu_kpi::Row>, stores: &[StoreFigures<'_>], lang: Lang) -> Vec<Card> {
     CARD_FIGURES
         .iter()
         .map(|&f| {
             let v = row.and_then(|r| r.get(f));
-            let target = default_target(f.name());
-            let status = match (target, number(v)) {
-                (Some(t), Some(x)) if t.met(x) => "met",
-                (Some(_), Some(_)) => "missed",
-                _ => "",
+            let per_store = matches!(card_target(f.name(), stores), CardTarget::PerStore);
+            let (target, status) = match card_target(f.name(), stores) {
+                CardTarget::None => (String::new(), ""),
+                CardTarget::Same(t) => {
+                    let status = match number(v) {
+                        Some(x) if t.met(x) => "met",
+                        Some(_) => "missed",
+                        None => "",
+                    };
+                    (t.text(), status)
+                }
+                CardTarget::PerStore => {
+                    let checked: Vec<bool> = stores
+                        .iter()
+                        .filter_map(|s| {
+                            let t = s.targets.iter().find(|t| t.figure == f.name())?;
+                            Some(t.met(number(s.row.get(f))?))
+                        })
+                        .collect();
+                    let met = checked.iter().filter(|m| **m).count();
+                    let text = match lang {
+                        Lang::Zh => format!("各店按合同目标：{met}/{} 店达标", checked.len()),
+                        Lang::En => format!("each store's contract: {met}/{} met", checked.len()),
+                    };
+                    let status = match checked.len() {
+                        0 => "",
+                        n if met == n => "met",
+                        _ => "missed",
+                    };
+                    (text, status)
+                }
             };
             Card {
                 name: f.name(),
                 label: label(f, lang),
                 value: show(f, v),
-                target: target.map(Target::text).unwrap_or_default(),
+                target,
                 status,
+                per_store,
             }
         })
         .collect()
@@ -328,10 +400,14 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
     }
 }
 
-/// The bound of a figure's default service target, for a chart's target
-/// line.
-pub fn target_bound(f: Figure) -> Option<f64> {
-    default_target(f.name()).map(|t| t.bound)
+/// The bound of a figure's service target shared by every store in view
+/// (the default without stores), for a chart's target line; `None` when
+/// the stores' contracts differ or none has one.
+pub fn target_bound(f: Figure, stores: &[StoreFigures<'_>]) -> Option<f64> {
+    match card_target(f.name(), stores) {
+        CardTarget::Same(t) => Some(t.bound),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -343,6 +419,6 @@ mod tests {
         for t in kefu_domain::targets::DEFAULT_TARGETS {
             assert!(Figure::from_name(t.figure).is_some(), "{}", t.figure);
         }
-        assert_eq!(target_bound(Figure::FirstResponseS), Some(20.0));
+        assert_eq!(target_bound(Figure::FirstResponseS, &[]), Some(20.0));
     }
 }

@@ -13,6 +13,7 @@ mod qa;
 mod qa_check;
 mod qa_report;
 mod records;
+mod report;
 mod serve;
 mod store;
 mod token;
@@ -92,6 +93,9 @@ enum Command {
     /// The client ledger (对账单): payments, deposits, the statement.
     #[command(subcommand)]
     Ledger(billing::LedgerCommand),
+    /// Reports: the monthly service report of a store (服务月报).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
             Command::Settle { month } => billing::run_settle(&cli.db, month).await,
             Command::Invoice(c) => billing::run_invoice(&cli.db, c).await,
             Command::Ledger(c) => billing::run_ledger(&cli.db, c).await,
+            Command::Report(c) => report::run(&cli.db, c).await,
         }
     });
     match result {

@@ -215,5 +215,77 @@ async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)
     if let Some(a) = agents.first() {
         out.push(add(gate, "agent", Role::Agent, None, None, vec![a.clone()]).await?);
     }
+    if let [one, two] = first.as_slice() {
+        demo_contracts(gate, client, one, two).await?;
+    }
     Ok(out)
+}
+
+/// The demo client's two contracts (contracts.md §5): the first store in
+/// formal service on dedicated seats with a 双11 booking, the second in
+/// its trial month on a low base plus commission with an advance deposit;
+/// the base fee and deposit received, and the demo month settled, so that
+/// the contract, invoice, ledger and monthly report pages show figures.
+async fn demo_contracts(gate: &Gate, client: &str, one: &str, two: &str) -> anyhow::Result<()> {
+    let file = format!(
+        r#"[[client]]
+name = "{client}"
+stores = ["{one}", "{two}"]
+
+[[contract]]
+id = "HT-DEMO-001"
+client = "{client}"
+type = "outsourcing"
+stores = ["{one}"]
+start = "2026-09-01"
+end = "2027-08-31"
+state = "formal"
+service_start = "2026-09-01"
+annual_base_fee = "24000.00"
+targets = {{ first_response_s = 20, avg_response_s = 25 }}
+seats = [ {{ role = "presale", count = 3, from = "2026-09-01" }}, {{ role = "presale", count = 4, from = "2026-11-16" }} ]
+
+[[contract.charge]]
+kind = "seat"
+role = "presale"
+monthly_price = "4500.00"
+
+[[contract.charge]]
+kind = "promotion"
+bookings = [ {{ from = "2026-11-10", to = "2026-11-12", seats = 5, seat_day_price = "300.00", booked_on = "2026-10-20" }} ]
+
+[[contract]]
+id = "HT-DEMO-002"
+client = "{client}"
+type = "outsourcing"
+stores = ["{two}"]
+start = "2026-11-01"
+end = "2027-10-31"
+state = "live_trial"
+service_start = "2026-11-01"
+annual_base_fee = "12000.00"
+deposit = {{ amount = "10000.00", kind = "advance" }}
+targets = {{ first_response_s = 15, avg_response_s = 25, reply_rate = 0.95 }}
+
+[[contract.charge]]
+kind = "commission"
+monthly_base = "3000.00"
+rate = "0.03"
+"#
+    );
+    gate.contract_import(&file).await?;
+    let day = |s: &str| kefu_app::contracts::parse_date("on", s);
+    use kefu_contract::EntryKind::{DepositReceived, Payment};
+    for (kind, yuan, on, contract) in [
+        (Payment, 2_400_000, "2026-08-28", "HT-DEMO-001"),
+        (Payment, 1_200_000, "2026-10-28", "HT-DEMO-002"),
+        (DepositReceived, 1_000_000, "2026-10-28", "HT-DEMO-002"),
+    ] {
+        let amount = kefu_domain::Fen(yuan);
+        gate.ledger_record(client, kind, amount, day(on)?, Some(contract))
+            .await?;
+    }
+    gate.settle(kefu_contract::Month::parse("2026-11").map_err(anyhow::Error::msg)?)
+        .await?;
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `kefu contract`, `agent`, `settle`, `invoice` and `ledger` end to end
+//! `kefu contract`, `agent`, `settle`, `invoice`, `ledger` and `report` end to end
 //! with the real binary, on SQLite and PostgreSQL: the command names and
 //! flags of issue 11 (scripts call them), a store walked from draft to
 //! formal, a month settled into an invoice that is issued and corrected,
@@ -267,6 +267,33 @@ fn contract_commands(db: &str, dir: &std::path::Path) {
         &["ledger", "show", "ACME", "--format", "xlsx", "--out", &xlsx],
     );
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 1000);
+
+    // The monthly service report: the default targets (the file names
+    // none), no data for dy-1 yet, the month's invoice.
+    let r = json(
+        db,
+        &[
+            "report", "monthly", "--store", "dy-1", "--month", "2026-10", "--format", "json",
+        ],
+    );
+    assert_eq!(r["contract"], "C-1");
+    assert_eq!(r["targets"][0]["target"], "≤ 20");
+    assert_eq!(r["targets"][0]["measured"], Value::Null);
+    assert_eq!(r["invoices"][0]["number"], number.as_str());
+    let book = path(dir, "report.xlsx");
+    run(
+        db,
+        &[
+            "report", "monthly", "--store", "dy-1", "--month", "2026-10", "--format", "xlsx",
+            "--out", &book,
+        ],
+    );
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+    refused(
+        db,
+        &["report", "monthly", "--store", "nope", "--month", "2026-10"],
+        "not found",
+    );
 
     run(
         db,

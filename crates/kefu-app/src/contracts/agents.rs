@@ -9,6 +9,26 @@ use kefu_access::Action;
 use kefu_contract::SeatRole;
 use kefu_db::billing::{Assessment, StoreAgent, Training};
 
+/// An agent on a store and where they stand before going live.
+#[derive(Debug, Clone)]
+pub struct Readiness {
+    /// The assignment.
+    pub agent: StoreAgent,
+    /// The store's trainings they did.
+    pub trainings: Vec<Training>,
+    /// Their latest assessment on the store.
+    pub assessment: Option<Assessment>,
+}
+
+impl Readiness {
+    /// Whether the latest assessment passed.
+    pub fn passed(&self) -> bool {
+        self.assessment
+            .as_ref()
+            .is_some_and(|a| a.score >= a.pass_mark)
+    }
+}
+
 impl Gate {
     /// Assigns an agent to a store (or changes their account, team, role).
     pub async fn save_store_agent(&self, a: &StoreAgent) -> Result<()> {
@@ -52,6 +72,35 @@ impl Gate {
             .scope()
             .visible_stores(stores.iter().map(String::as_str));
         Ok(self.app.db.billing_store_agents(&visible).await?)
+    }
+
+    /// The agents on these stores with their trainings and their latest
+    /// assessment: where each stands before the store goes live.
+    pub async fn agent_readiness(&self, stores: &[String]) -> Result<Vec<Readiness>> {
+        self.require(Action::ReadContracts)?;
+        let visible = self
+            .scope()
+            .visible_stores(stores.iter().map(String::as_str));
+        let db = &self.app.db;
+        let trainings = db.billing_trainings(&visible).await?;
+        let assessments = db.billing_assessments(&visible).await?;
+        Ok(db
+            .billing_store_agents(&visible)
+            .await?
+            .into_iter()
+            .map(|a| Readiness {
+                trainings: trainings
+                    .iter()
+                    .filter(|t| t.agent == a.agent && t.store == a.store)
+                    .cloned()
+                    .collect(),
+                assessment: assessments
+                    .iter()
+                    .rfind(|r| r.agent == a.agent && r.store == a.store)
+                    .cloned(),
+                agent: a,
+            })
+            .collect())
     }
 
     async fn assigned(&self, agent: &str, store: &str) -> Result<()> {

@@ -85,7 +85,7 @@ impl Gate {
         self.ledger(client).await
     }
 
-    /// A client's statement (`kefu ledger show`): every entry in order with
+    /// A client's statement (`kefu ledger show`): every entry by day (in the order made within a day) with
     /// the balance and held deposits after it. Another client's is
     /// [`Error::NotFound`].
     pub async fn ledger(&self, client: &str) -> Result<LedgerView> {
@@ -93,10 +93,13 @@ impl Gate {
         if !self.scope().sees_client(client) {
             return Err(Error::NotFound);
         }
-        let rows = self.app.db.billing_ledger(client).await?;
+        let mut rows = self.app.db.billing_ledger(client).await?;
         if rows.is_empty() && !self.client_known(client).await? {
             return Err(Error::NotFound);
         }
+        // By day, as a statement reads; entries of one day in the order
+        // they were made (a stable sort of the stored order).
+        rows.sort_by_key(|r| r.entry_date);
         let lines = statement(&entries(&rows));
         let out: Vec<LedgerEntryView> = rows
             .iter()

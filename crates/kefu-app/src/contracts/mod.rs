@@ -7,7 +7,9 @@
 //! - [`agents`]: agents on stores, their training and assessments;
 //! - [`settle`]: a month's invoices drafted from the terms and the figures;
 //! - [`invoices`]: issuing, notes, the client's confirmation and disputes;
-//! - [`ledger`]: payments, deposits and the client's statement.
+//! - [`ledger`]: payments, deposits and the client's statement;
+//! - [`report`]: the monthly service report of a store, and the targets
+//!   of the contracts in force for the dashboards.
 //!
 //! Contracts, invoices and ledgers belong to a client company: a client
 //! sees their own company's only ([`kefu_access::Scope::sees_client`]),
@@ -16,6 +18,7 @@
 pub mod agents;
 pub mod invoices;
 pub mod ledger;
+pub mod report;
 pub mod settle;
 pub mod steps;
 pub mod terms;

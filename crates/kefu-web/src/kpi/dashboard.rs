@@ -1,4 +1,5 @@
-//! The overview, store and agent pages: KPI cards against targets, the
+//! The overview, store and agent pages: KPI cards against the targets of
+//! each store's contract, the
 //! QA card, the daily trend, the hour-of-day heatmap and a table (stores, agents or
 //! days) that sorts by any figure and exports to CSV and XLSX.
 
@@ -9,7 +10,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::table::{KpiTableSpec, Table, kpi_table};
 use crate::view::render;
-use crate::view::{Card, Chrome, Period, PeriodQuery, cards, label, period};
+use crate::view::{Card, Chrome, Period, PeriodQuery, StoreFigures, cards, label, period};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -54,6 +55,7 @@ struct Dashboard<'a> {
     table_title: String,
     table: &'a Table,
     links: Vec<(String, String)>,
+    contract: Option<ContractLine>,
 }
 
 /// The figures of a dashboard: cards, the charts (daily volume, daily
@@ -122,6 +124,23 @@ async fn make(
         )
         .await?;
     let table_rows = rows(gate.kpi(s.table_grouping, &filter).await?.to_vec());
+    let by_store = Grouping {
+        store: true,
+        ..Grouping::default()
+    };
+    let store_rows = rows(gate.kpi(by_store, &filter).await?.to_vec());
+    let codes: Vec<String> = store_rows
+        .iter()
+        .filter_map(|r| r.key.store.clone())
+        .collect();
+    let targets = gate.store_targets(&codes, p.from, p.to).await?;
+    let stores: Vec<StoreFigures> = store_rows
+        .iter()
+        .filter_map(|r| {
+            let targets = targets.get(r.key.store.as_ref()?)?;
+            Some(StoreFigures { targets, row: r })
+        })
+        .collect();
     let days: Vec<i32> = (p.from..=p.to).collect();
     let labels: Vec<String> = days.iter().map(|d| format_day(*d)).collect();
     let by_day: BTreeMap<i32, &Row> = daily
@@ -152,7 +171,7 @@ async fn make(
             series(Figure::FirstResponseS, "#fa8c16"),
             series(Figure::AvgResponseS, "#722ed1"),
         ],
-        crate::view::target_bound(Figure::FirstResponseS)
+        crate::view::target_bound(Figure::FirstResponseS, &stores)
             .map(|b| (b, lang.t("首响目标", "first-response target"))),
     );
     let mut grid: BTreeMap<i32, [f64; 24]> = days.iter().map(|d| (*d, [0.0; 24])).collect();
@@ -177,15 +196,24 @@ async fn make(
     let name = format!("{}-{}-{}", s.table_name, p.from_text(), p.to_text());
     let table = kpi_table(name, table_rows, &spec, lang).with_exports(&viewer.path);
     Ok(Built {
-        cards: cards(total.first(), lang),
+        cards: cards(total.first(), &stores, lang),
         qa: crate::qa::card::qa_card(gate, &filter, lang).await?,
         charts: [volume, response, heat],
         table,
     })
 }
 
+/// The contract of a store as its page shows it.
+struct ContractLine {
+    href: String,
+    id: String,
+    state: String,
+    missing: Vec<String>,
+}
+
 /// The texts around a dashboard's figures.
 struct Texts {
+    contract: Option<ContractLine>,
     heading: String,
     crumbs: Vec<(String, String)>,
     table_title: String,
@@ -200,6 +228,7 @@ fn page(
     q: &PeriodQuery,
 ) -> Result<Response, AppError> {
     let Texts {
+        contract,
         heading,
         crumbs,
         table_title,
@@ -223,6 +252,7 @@ fn page(
         table_title,
         table: &built.table,
         links,
+        contract,
     };
     Ok(render(&d)?.into_response())
 }
@@ -259,6 +289,7 @@ pub async fn overview(
     .await?;
     let l = viewer.lang;
     let texts = Texts {
+        contract: None,
         heading: l.t("总览", "Overview").to_string(),
         crumbs: Vec::new(),
         table_title: l.t("店铺", "Stores").to_string(),
@@ -320,7 +351,23 @@ pub async fn store(
             format!("/stores/{enc}/settings"),
         ));
     }
+    let contract = gate.store_contract(&code).await?.map(|v| ContractLine {
+        href: format!("/contracts/{}", url_encode(&v.id)),
+        state: l.t(&v.state_zh, &v.state).to_string(),
+        missing: match l {
+            Lang::Zh => v.missing_zh,
+            Lang::En => v.missing_en,
+        },
+        id: v.id,
+    });
+    if contract.is_some() {
+        links.push((
+            l.t("服务月报", "Monthly report").to_string(),
+            format!("/reports/monthly?store={enc}"),
+        ));
+    }
     let texts = Texts {
+        contract,
         heading: format!("{} {code}", l.t("店铺", "Store")),
         crumbs: crumbs(l, &[]),
         table_title: l
@@ -368,6 +415,7 @@ pub async fn agent(
     let l = viewer.lang;
     let enc = url_encode(&code);
     let texts = Texts {
+        contract: None,
         heading: format!("{} {agent}", l.t("客服", "Agent")),
         crumbs: crumbs(l, &[(code.clone(), format!("/stores/{enc}"))]),
         table_title: l.t("每日数据", "Day by day").to_string(),

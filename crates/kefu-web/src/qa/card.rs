@@ -27,6 +27,7 @@ fn card(name: &'static str, label: &'static str, value: String) -> Card {
         value,
         target: String::new(),
         status: "",
+        per_store: false,
     }
 }
 
