@@ -60,6 +60,7 @@ use utoipa::{Modify, OpenApi};
         contracts::advance,
         contracts::notice,
         contracts::end,
+        contracts::declare,
         contracts::settle,
         contracts::invoices,
         contracts::invoice,

@@ -246,6 +246,12 @@ async fn pages(backend: Backend) {
             .bytes
             .starts_with(b"PK")
     );
+    let index = app.get("/ledger", Some(&manager)).await;
+    let rows = between(&index.body, "id=\"ledger-clients\"", "</table>");
+    assert!(
+        rows.contains("甲方A") && rows.contains("甲方B") && rows.contains("C-DRAFT"),
+        "{rows}"
+    );
     let r = app.get("/ledger", Some(&client_a)).await;
     assert_eq!(location(&r), format!("/ledger/{A}"));
     let r = form(
@@ -332,6 +338,32 @@ async fn pages(backend: Backend) {
     );
     assert!(card.contains("≤ 10"), "{card}");
     assert!(store.body.contains("id=\"store-contract\""));
+
+    // A change starts from the latest terms as a new version; history stays.
+    let page = app.get("/contracts?change=C-A", Some(&manager)).await;
+    let text = between(
+        &page.body,
+        "<textarea name=\"text\" rows=\"22\" spellcheck=\"false\">",
+        "</textarea>",
+    );
+    let text = text
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    assert!(text.contains("id = \"C-A\""), "{text}");
+    let today = kefu_app::contracts::today().to_string();
+    assert!(
+        text.contains(&format!("version_from = \"{today}\"")),
+        "{text}"
+    );
+    let changed = text.replace("3000.00", "3300.00");
+    let r = form(&app, "/contracts/import", &manager, &[("text", &changed)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let c = app
+        .get("/api/v1/contracts/C-A", Some(&manager))
+        .await
+        .json();
+    assert_eq!(c["versions"].as_array().map(Vec::len), Some(2), "{c}");
 
     // An agent has none of it.
     assert_eq!(

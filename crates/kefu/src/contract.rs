@@ -81,6 +81,17 @@ pub enum ContractCommand {
         #[arg(long, default_value = "client")]
         by: String,
     },
+    /// Declare a month's sales, for a commission on declared sales.
+    Declare {
+        /// The contract's id.
+        id: String,
+        /// The month (YYYY-MM).
+        #[arg(long)]
+        month: String,
+        /// The sales in yuan, e.g. 120000.00.
+        #[arg(long)]
+        sales: String,
+    },
 }
 
 /// Subcommands of `kefu agent`.
@@ -340,6 +351,18 @@ pub async fn run(url: &str, c: &ContractCommand) -> anyhow::Result<ExitCode> {
                 .contract_end(id, parse_date("on", on)?, party(by)?, reason)
                 .await?;
             print_contract(&c, "table")
+        }
+        ContractCommand::Declare { id, month, sales } => {
+            let month =
+                kefu_contract::Month::parse(month).map_err(|e| anyhow::anyhow!("--month: {e}"))?;
+            let sales =
+                kefu_domain::Fen::parse_yuan(sales).map_err(|e| anyhow::anyhow!("--sales: {e}"))?;
+            let d = gate.declare_sales(id, month, sales).await?;
+            match &d.invoice {
+                Some(n) => println!("{id} {month}: {} → {n}", d.sales),
+                None => println!("{id} {month}: {}", d.sales),
+            }
+            Ok(())
         }
     })
     .await

@@ -18,6 +18,7 @@ mod serve;
 mod store;
 mod token;
 mod user;
+mod wfm;
 
 use clap::{Parser, Subcommand};
 use lang::Lang;
@@ -96,6 +97,9 @@ enum Command {
     /// Reports: the monthly service report of a store (服务月报).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Workforce planning (排班): the staffing calculator.
+    #[command(subcommand)]
+    Wfm(wfm::WfmCommand),
 }
 
 fn main() -> ExitCode {
@@ -130,6 +134,7 @@ fn main() -> ExitCode {
             Command::Invoice(c) => billing::run_invoice(&cli.db, c).await,
             Command::Ledger(c) => billing::run_ledger(&cli.db, c).await,
             Command::Report(c) => report::run(&cli.db, c).await,
+            Command::Wfm(c) => wfm::run(c),
         }
     });
     match result {

@@ -294,6 +294,13 @@ fn contract_commands(db: &str, dir: &std::path::Path) {
         &["report", "monthly", "--store", "nope", "--month", "2026-10"],
         "not found",
     );
+    refused(
+        db,
+        &[
+            "contract", "declare", "C-1", "--month", "2026-10", "--sales", "1.00",
+        ],
+        "nothing to declare",
+    );
 
     run(
         db,

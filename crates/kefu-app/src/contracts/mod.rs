@@ -5,6 +5,7 @@
 //! - [`steps`]: the onboarding steps, notice and ends (with the end's
 //!   settlement);
 //! - [`agents`]: agents on stores, their training and assessments;
+//! - [`declare`]: sales the client declares for a commission on them;
 //! - [`settle`]: a month's invoices drafted from the terms and the figures;
 //! - [`invoices`]: issuing, notes, the client's confirmation and disputes;
 //! - [`ledger`]: payments, deposits and the client's statement;
@@ -16,6 +17,7 @@
 //! anything else is [`crate::Error::NotFound`].
 
 pub mod agents;
+pub mod declare;
 pub mod invoices;
 pub mod ledger;
 pub mod report;

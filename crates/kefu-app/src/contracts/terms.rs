@@ -385,6 +385,20 @@ impl Gate {
         Ok(kefu_contract::file_out::write(&clients, &versions))
     }
 
+    /// The file of a change to a contract (`/contracts?change=ID`): its
+    /// latest terms as a new version from today (or the day after the
+    /// latest version's first day, if that is later), for a manager to
+    /// edit and import; history is never edited.
+    pub async fn contract_change_file(&self, id: &str) -> Result<String> {
+        self.require(Action::ManageContracts)?;
+        let l = self.load_contract(id).await?;
+        let mut t = l.latest().clone();
+        let next = t.version_from.tomorrow().unwrap_or(t.version_from);
+        t.version_from = super::today().max(next);
+        t.running = None;
+        Ok(kefu_contract::file_out::write(&[], &[(t, None)]))
+    }
+
     /// The contracts the actor may see.
     pub async fn contracts(&self) -> Result<Vec<ContractView>> {
         self.require(Action::ReadContracts)?;
@@ -447,6 +461,7 @@ impl Gate {
                 .deposit
                 .map(|d| format!("{} {}", d.amount, d.kind.as_str())),
             charges: t.charges.iter().map(|c| c.kind().to_string()).collect(),
+            declares_sales: super::declare::declares_sales(&loaded),
             steps: steps
                 .into_iter()
                 .map(|s| StepView {

@@ -59,6 +59,8 @@ pub struct ContractView {
     pub deposit: Option<String>,
     /// The charges' kinds.
     pub charges: Vec<String>,
+    /// Whether its commission is on sales the client declares.
+    pub declares_sales: bool,
     /// Every step so far.
     pub steps: Vec<StepView>,
 }

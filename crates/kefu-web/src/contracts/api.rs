@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use kefu_app::contracts::declare::Declared;
 use kefu_app::contracts::settle::SettleSummary;
 use kefu_app::contracts::terms::ImportSummary;
 use kefu_app::contracts::{ContractView, InvoiceView, LedgerView, parse_date, today};
@@ -27,6 +28,7 @@ pub fn routes() -> ApiRoutes {
         .post("/contracts/{id}/advance", advance)
         .post("/contracts/{id}/notice", notice)
         .post("/contracts/{id}/end", end)
+        .post("/contracts/{id}/declarations", declare)
         .post("/settlements", settle)
         .get("/invoices", invoices)
         .get("/invoices/{number}", invoice)
@@ -91,6 +93,37 @@ pub async fn contract(
     Path(id): Path<String>,
 ) -> Result<Json<ContractView>, ApiError> {
     Ok(Json(viewer.gate(&state).contract(&id).await?))
+}
+
+/// Sales declared for a month.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DeclareBody {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Yuan, e.g. `120000.00`.
+    pub sales: String,
+}
+
+/// Declares a month's sales for a commission on declared sales (the
+/// client of the contract, or the provider); a settled month's draft is
+/// recomputed; 409 once its invoice is issued.
+#[utoipa::path(post, path = "/contracts/{id}/declarations", params(("id" = String, Path, description = "The contract")),
+    request_body = DeclareBody, responses((status = 200, description = "The declaration", body = Declared),
+    (status = 409, description = "The month's invoice is issued"), ReadErrors))]
+pub async fn declare(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<DeclareBody>,
+) -> Result<Json<Declared>, ApiError> {
+    csrf(&viewer, &headers)?;
+    let month =
+        Month::parse(b.month.trim()).map_err(|e| AppError::BadRequest(format!("month: {e}")))?;
+    let sales = yuan("sales", &b.sales)?;
+    Ok(Json(
+        viewer.gate(&state).declare_sales(&id, month, sales).await?,
+    ))
 }
 
 /// A step of a contract's life.

@@ -87,6 +87,8 @@ struct ContractPage {
     agents: Vec<AgentLine>,
     invoices: Vec<InvoiceLine>,
     manage: bool,
+    declare: bool,
+    last_month: String,
     states: Vec<(String, String)>,
     next: String,
     today: String,
@@ -193,6 +195,9 @@ pub async fn contract_page(
         agents: agents.iter().map(|r| agent_line(r, l)).collect(),
         invoices,
         manage: viewer.scope.may(Action::ManageContracts),
+        declare: v.declares_sales
+            && (viewer.scope.may(Action::Bill) || viewer.scope.may(Action::ConfirmStatement)),
+        last_month: kefu_contract::Month::of(today()).previous().to_string(),
         states: STATES
             .iter()
             .map(|s| (s.as_str().to_string(), state_label(*s, l)))

@@ -89,6 +89,42 @@ pub async fn advance(
     answer(&state, &viewer, &id, done).await
 }
 
+/// Declares a month's sales (the client, or the provider for them).
+pub async fn declare(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::Form(form): Form,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(form.get("csrf").map(String::as_str))?;
+    let gate = viewer.gate(&state);
+    let l = viewer.lang;
+    let done = async {
+        let text = field(&form, "month");
+        let month = kefu_contract::Month::parse(text)
+            .map_err(|e| kefu_app::Error::invalid("month", e.clone(), e))?;
+        let sales = kefu_domain::Fen::parse_yuan(field(&form, "sales")).map_err(|e| {
+            kefu_app::Error::invalid("sales", format!("销售额：{e}"), format!("sales: {e}"))
+        })?;
+        let d = gate.declare_sales(&id, month, sales).await?;
+        let mut text = format!(
+            "{} {} ¥{}",
+            d.month,
+            l.t("已申报销售额", "sales declared"),
+            d.sales
+        );
+        if let Some(n) = d.invoice {
+            text.push_str(&format!(
+                "；{} {n}",
+                l.t("已重算账单", "invoice recomputed:")
+            ));
+        }
+        Ok(text)
+    }
+    .await;
+    answer(&state, &viewer, &id, done).await
+}
+
 /// Gives written notice.
 pub async fn notice(
     State(state): State<AppState>,

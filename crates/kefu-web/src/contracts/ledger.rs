@@ -2,8 +2,9 @@
 //! notes, payments, deposits and base fees with the balance and the
 //! deposits held after each entry, as a table and as XLSX/CSV; for the
 //! provider, the form that records a payment or a deposit received.
-//! `/ledger` is the client's own statement, or for the provider the list
-//! of clients with contracts.
+//! `/ledger` is the client's own statement, or for the provider the client
+//! companies with contracts: their stores, contracts and where each
+//! stands, portal accounts (for admins) and balances.
 
 use crate::auth::{Viewer, url_encode};
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_access::Action;
-use kefu_app::contracts::{LedgerView, parse_date, today};
+use kefu_app::contracts::{ContractView, LedgerView, parse_date, today};
 use kefu_contract::EntryKind;
 use kefu_domain::{Fen, Lang};
 use serde::Deserialize;
@@ -30,11 +31,23 @@ pub struct LedgerQuery {
     done: Option<String>,
 }
 
+/// A client company as the provider's list shows it.
+pub struct ClientLine {
+    name: String,
+    href: String,
+    stores: String,
+    contracts: String,
+    accounts: String,
+    balance: String,
+    held: String,
+}
+
 #[derive(Template)]
 #[template(path = "contracts/ledger.html")]
 struct LedgerPage {
     c: Chrome,
-    clients: Vec<(String, String)>,
+    clients: Vec<ClientLine>,
+    show_accounts: bool,
     ledger: Option<LedgerView>,
     table: Table,
     contracts: Vec<String>,
@@ -88,18 +101,52 @@ pub async fn own(State(state): State<AppState>, viewer: Viewer) -> Result<Respon
         return Ok(Redirect::to(&format!("/ledger/{}", url_encode(&client))).into_response());
     }
     let gate = viewer.gate(&state);
-    let clients: BTreeSet<String> = gate
-        .contracts()
-        .await?
-        .into_iter()
-        .map(|c| c.client)
-        .collect();
+    let l = viewer.lang;
+    let contracts = gate.contracts().await?;
+    let names: BTreeSet<String> = contracts.iter().map(|c| c.client.clone()).collect();
+    // Portal accounts are shown to those who administer users.
+    let show_accounts = viewer.scope.may(Action::Administer);
+    let users = if show_accounts {
+        gate.users().await?
+    } else {
+        Vec::new()
+    };
+    let mut clients = Vec::new();
+    for name in names {
+        let own: Vec<&ContractView> = contracts.iter().filter(|c| c.client == name).collect();
+        let mut stores: Vec<&str> = own
+            .iter()
+            .flat_map(|c| c.stores.iter().map(String::as_str))
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        let ledger = gate.ledger(&name).await?;
+        clients.push(ClientLine {
+            href: format!("/ledger/{}", url_encode(&name)),
+            stores: stores.join("、"),
+            contracts: own
+                .iter()
+                .map(|c| format!("{} {}", c.id, l.t(&c.state_zh, &c.state)))
+                .collect::<Vec<_>>()
+                .join("；"),
+            accounts: users
+                .iter()
+                .filter(|u| u.client.as_deref() == Some(name.as_str()))
+                .map(|u| u.username.clone())
+                .collect::<Vec<_>>()
+                .join("、"),
+            balance: ledger.balance,
+            held: ledger.held,
+            name,
+        });
+    }
     let p = LedgerPage {
-        c: viewer.chrome(viewer.lang.t("往来账", "Ledger").to_string(), "ledger"),
-        clients: clients
-            .into_iter()
-            .map(|c| (format!("/ledger/{}", url_encode(&c)), c))
-            .collect(),
+        c: viewer.chrome(
+            l.t("甲方与往来账", "Clients and ledgers").to_string(),
+            "ledger",
+        ),
+        clients,
+        show_accounts,
         ledger: None,
         table: Table::default(),
         contracts: Vec::new(),
@@ -139,6 +186,7 @@ async fn ledger_page(
             "ledger",
         ),
         clients: Vec::new(),
+        show_accounts: false,
         table: t,
         contracts,
         bill: viewer.scope.may(Action::Bill),

@@ -68,6 +68,9 @@ struct ListPage {
 pub struct ListQuery {
     /// What the last form did.
     done: Option<String>,
+    /// A contract to change: the form starts from its terms as a new
+    /// version.
+    change: Option<String>,
 }
 
 async fn page_of(
@@ -115,7 +118,11 @@ pub async fn page(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let notice = q.done.unwrap_or_default();
-    let p = page_of(&state, &viewer, None, notice, String::new()).await?;
+    let text = match q.change.as_deref() {
+        Some(id) => Some(viewer.gate(&state).contract_change_file(id).await?),
+        None => None,
+    };
+    let p = page_of(&state, &viewer, text, notice, String::new()).await?;
     Ok(render(&p)?.into_response())
 }
 

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/contracts/{id}/notice", post(forms::notice))
         .route("/contracts/{id}/end", post(forms::end))
         .route("/contracts/{id}/agents", post(forms::agent))
+        .route("/contracts/{id}/declare", post(forms::declare))
         .route("/invoices", get(invoices::list))
         .route("/invoices/{number}", get(invoices::page))
         .route("/invoices/{number}/{action}", post(invoices::act))

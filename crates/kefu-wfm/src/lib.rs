@@ -1,0 +1,29 @@
+//! Workforce planning rules (排班的规则), as spec `wfm.md` says: pure types
+//! and functions, no database, no clock, no I/O.
+//!
+//! - [`forecast`]: the default forecast of §1 — for each weekday and
+//!   30-minute interval the mean of the last `forecast_weeks` ordinary
+//!   weeks, times the trend of the last week; promotion days left out of
+//!   history and multiplied in the target week; WAPE accuracy of the last
+//!   complete week; handle time (AHT) per store;
+//! - [`erlang`]: the staffing calculator of §2 and §4 — offered load, chat
+//!   slots by Erlang C against the service target, the occupancy bound,
+//!   agents on duty and agents to schedule, with P_wait, service level, ASA
+//!   and occupancy;
+//! - [`error`]: the one input error, naming the field, in Chinese and
+//!   English.
+//!
+//! Rosters (§3, §5) are not here yet.
+
+#![warn(missing_docs)]
+
+pub mod erlang;
+pub mod error;
+pub mod forecast;
+
+pub use erlang::{StaffingAnswer, StaffingInput, StaffingRules, erlang_c, service_level, staff};
+pub use error::InputError;
+pub use forecast::{
+    Accuracy, Day, Forecast, History, Interval, Promotions, Volumes, forecast_week, handle_time,
+    last_complete_week, last_week_accuracy, wape, week_accuracy, weekday,
+};
