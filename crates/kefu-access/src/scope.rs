@@ -54,6 +54,9 @@ pub enum Action {
     /// Confirm or dispute the month's statement (对账单) of one's own
     /// company (clients).
     ConfirmStatement,
+    /// Plan the workforce: staffing, forecasts and rosters (admins,
+    /// managers and team leads).
+    Plan,
 }
 
 /// The visible part of kefu for one principal.
@@ -177,6 +180,7 @@ impl Scope {
             Action::ReadContracts => {
                 matches!(self.role, Role::Admin | Role::Manager | Role::Client)
             }
+            Action::Plan => matches!(self.role, Role::Admin | Role::Manager | Role::TeamLead),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod qa;
 pub mod qa_report;
 pub mod qa_review;
 pub mod stores;
+pub mod wfm;
 
 pub use actor::{Actor, Who};
 pub use error::{Error, Result};

@@ -71,5 +71,6 @@ pub fn routes() -> ApiRoutes {
         .merge(crate::kpi::api_routes())
         .merge(crate::qa::api_routes())
         .merge(crate::contracts::api_routes())
+        .merge(crate::wfm::api_routes())
         .merge(crate::import::api_routes())
 }

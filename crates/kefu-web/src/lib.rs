@@ -27,6 +27,7 @@ pub mod import;
 pub mod kpi;
 pub mod qa;
 pub mod stores;
+pub mod wfm;
 
 use axum::Router;
 use axum::routing::get;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::routes())
         .merge(accounts::routes())
         .merge(contracts::routes())
+        .merge(wfm::routes())
         .nest("/api/v1", api::routes().into_router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.upload_limit,
@@ -62,6 +64,7 @@ pub fn menu(viewer: &auth::Viewer) -> Vec<view::NavItem> {
         kpi::menu(viewer),
         qa::menu(viewer),
         contracts::menu(viewer),
+        wfm::menu(viewer),
         stores::menu(viewer),
         import::menu(viewer),
         accounts::menu(viewer),

@@ -55,6 +55,7 @@ use utoipa::{Modify, OpenApi};
         qa_report::api_report,
         contracts::contracts,
         crate::contracts::report::api_report,
+        crate::wfm::api_erlang,
         contracts::import,
         contracts::contract,
         contracts::advance,
