@@ -10,16 +10,21 @@
 //!   slots by Erlang C against the service target, the occupancy bound,
 //!   agents on duty and agents to schedule, with P_wait, service level, ASA
 //!   and occupancy;
-//! - [`error`]: the one input error, naming the field, in Chinese and
-//!   English.
-//!
-//! Rosters (§3, §5) are not here yet.
+//! - [`roster`]: rosters of §3 and §5 — the instance file (TOML and its
+//!   requirements CSV), the hard rules checked on any roster, coverage and
+//!   hours, the lexicographic objective, a local search solver (greedy
+//!   construction, late acceptance hill climbing) and the reasons of the
+//!   gaps left, the JSON answer and a lower bound for benchmarks;
+//! - [`error`]: the input error of the calculations, naming the field, in
+//!   Chinese and English (a roster instance has its own,
+//!   [`roster::InstanceError`]).
 
 #![warn(missing_docs)]
 
 pub mod erlang;
 pub mod error;
 pub mod forecast;
+pub mod roster;
 
 pub use erlang::{StaffingAnswer, StaffingInput, StaffingRules, erlang_c, service_level, staff};
 pub use error::InputError;

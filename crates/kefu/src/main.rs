@@ -19,6 +19,7 @@ mod store;
 mod token;
 mod user;
 mod wfm;
+mod wfm_roster;
 
 use clap::{Parser, Subcommand};
 use lang::Lang;
@@ -97,7 +98,7 @@ enum Command {
     /// Reports: the monthly service report of a store (服务月报).
     #[command(subcommand)]
     Report(report::ReportCommand),
-    /// Workforce planning (排班): the staffing calculator.
+    /// Workforce planning (排班): the staffing calculator and rosters.
     #[command(subcommand)]
     Wfm(wfm::WfmCommand),
 }

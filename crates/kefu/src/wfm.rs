@@ -1,5 +1,6 @@
-//! `kefu wfm`: workforce planning (排班), spec `wfm.md`. For now the
-//! staffing calculator of §4: `kefu wfm erlang --volume N --aht SECONDS
+//! `kefu wfm`: workforce planning (排班), spec `wfm.md`: rosters of a
+//! problem given whole (`kefu wfm roster --instance`, see
+//! [`crate::wfm_roster`]) and the staffing calculator of §4: `kefu wfm erlang --volume N --aht SECONDS
 //! --interval MINUTES --concurrency C --target 0.8 --within SECONDS
 //! --max-occupancy 0.85 --shrinkage 0.3 --format table|json` (scripts call
 //! it with exactly these flags).
@@ -17,6 +18,24 @@ pub enum WfmCommand {
     /// How many agents one interval's load needs (Erlang C with chat
     /// concurrency, wfm.md §2, §4).
     Erlang(ErlangArgs),
+    /// Solve a roster problem given whole as the TOML of wfm.md §5.
+    Roster {
+        /// The instance file (its `requirements` CSV beside it).
+        #[arg(long)]
+        instance: std::path::PathBuf,
+        /// table, json or xlsx.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Moves the local search tries.
+        #[arg(long, default_value_t = 2_000_000)]
+        iterations: u64,
+        /// The search's seed (the same seed gives the same roster).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// The flags of `kefu wfm erlang`.
@@ -53,7 +72,19 @@ pub struct ErlangArgs {
 
 /// Runs `kefu wfm …`.
 pub fn run(c: &WfmCommand) -> anyhow::Result<ExitCode> {
-    let WfmCommand::Erlang(a) = c;
+    let a = match c {
+        WfmCommand::Erlang(a) => a,
+        WfmCommand::Roster {
+            instance,
+            format,
+            out,
+            iterations,
+            seed,
+        } => {
+            crate::wfm_roster::run(instance, format, out.as_deref(), *iterations, *seed)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let input = StaffingInput {
         volume: a.volume,
         aht_seconds: a.aht,

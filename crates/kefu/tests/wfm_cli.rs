@@ -1,10 +1,12 @@
-//! `kefu wfm erlang` with the real binary: the flags of wfm.md §4 exactly
-//! as scripts call them, the textbook values with `concurrency = 1`,
-//! agents with concurrency and shrinkage, and bad input named by its flag.
+//! `kefu wfm erlang` and `kefu wfm roster --instance` with the real binary:
+//! the flags of wfm.md §4 exactly as scripts call them, the textbook values
+//! with `concurrency = 1`, agents with concurrency and shrinkage, bad input
+//! named by its flag; a roster instance of §5 solved into the JSON of §5
+//! keeping leave and dedicated seats, as a grid and as XLSX.
 
 mod common;
 
-use common::{kefu, ok};
+use common::{kefu, ok, path, tmp};
 use serde_json::Value;
 
 fn erlang(extra: &[&str]) -> Value {
@@ -94,4 +96,158 @@ fn bad_input_names_its_flag() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(says), "{v:?}: {err}");
     }
+}
+
+const INSTANCE: &str = r#"
+start = "2026-12-07"
+days = 7
+requirements = "required.csv"
+
+[[shift]]
+code = "E"
+start = "08:00"
+end = "16:30"
+breaks = [ { start = "12:00", end = "12:30" } ]
+
+[[shift]]
+code = "L"
+start = "15:30"
+end = "24:00"
+
+[[agent]]
+name = "小夏"
+skills = ["presale"]
+stores = ["dy-1001", "dy-1002"]
+contract_hours = 40
+leave = ["2026-12-10"]
+
+[[agent]]
+name = "小秋"
+skills = ["presale"]
+stores = ["dy-1001", "dy-1002"]
+contract_hours = 40
+dedicated = "dy-1001"
+
+[[agent]]
+name = "小冬"
+skills = ["presale"]
+stores = ["dy-1002"]
+contract_hours = 40
+"#;
+
+fn required() -> String {
+    let mut out = String::from("store,skill,date,interval,agents\n");
+    for day in 7..14 {
+        for half in 16..48 {
+            let (h, m) = (half / 2, if half % 2 == 0 { "00" } else { "30" });
+            out.push_str(&format!("dy-1001,presale,2026-12-{day:02},{h:02}:{m},1\n"));
+            if h >= 18 {
+                out.push_str(&format!("dy-1002,presale,2026-12-{day:02},{h:02}:{m},1\n"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_roster_instance_is_solved_into_the_answer_of_section_5() {
+    let dir = tmp();
+    std::fs::write(dir.path().join("required.csv"), required()).unwrap();
+    let file = path(dir.path(), "instance.toml");
+    std::fs::write(&file, INSTANCE).unwrap();
+    let text = ok(&[
+        "wfm",
+        "roster",
+        "--instance",
+        &file,
+        "--iterations",
+        "20000",
+        "--format",
+        "json",
+    ]);
+    let a: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["assignments", "coverage", "hours", "gaps"]);
+    let shifts = a["assignments"].as_array().unwrap();
+    assert!(!shifts.is_empty());
+    for s in shifts {
+        assert!(
+            !(s["agent"] == "小夏" && s["date"] == "2026-12-10"),
+            "a shift on leave: {s}"
+        );
+        if s["agent"] == "小秋" {
+            assert_eq!(
+                s["store"], "dy-1001",
+                "a dedicated agent works only its seat"
+            );
+        }
+    }
+    // Three agents cannot cover 16 h a day at one store and 6 h at the
+    // other, seven days: gaps remain, each with its reason.
+    let gaps = a["gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    assert!(
+        gaps.iter()
+            .all(|g| g["reason"].as_str().is_some_and(|r| !r.is_empty()))
+    );
+    let table = ok(&[
+        "--lang",
+        "en",
+        "wfm",
+        "roster",
+        "--instance",
+        &file,
+        "--iterations",
+        "2000",
+    ]);
+    assert!(table.contains("小夏") && table.contains("12-07"), "{table}");
+    let xlsx = path(dir.path(), "roster.xlsx");
+    ok(&[
+        "wfm",
+        "roster",
+        "--instance",
+        &file,
+        "--iterations",
+        "2000",
+        "--format",
+        "xlsx",
+        "--out",
+        &xlsx,
+    ]);
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    // The same seed, the same roster.
+    let again = ok(&[
+        "wfm",
+        "roster",
+        "--instance",
+        &file,
+        "--iterations",
+        "20000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(text, again);
+}
+
+#[test]
+fn a_bad_instance_names_the_file_and_field() {
+    let dir = tmp();
+    std::fs::write(dir.path().join("required.csv"), required()).unwrap();
+    let file = path(dir.path(), "instance.toml");
+    std::fs::write(
+        &file,
+        INSTANCE.replace("end = \"16:30\"", "end = \"16:31\""),
+    )
+    .unwrap();
+    let out = kefu(&["--lang", "en", "wfm", "roster", "--instance", &file]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("instance.toml") && err.contains("shift[1].end"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.path().join("required.csv")).unwrap();
+    let out = kefu(&["--lang", "en", "wfm", "roster", "--instance", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("required.csv"), "{err}");
 }
