@@ -53,3 +53,40 @@ impl Gate {
             .map_err(|e| Error::invalid(e.field(), e.zh(), e.en()))
     }
 }
+
+/// A roster problem solved (`/wfm/roster`): the instance as read and the
+/// answer of wfm.md §5.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// The instance.
+    pub instance: kefu_wfm::roster::Instance,
+    /// The answer.
+    pub answer: kefu_wfm::roster::RosterAnswer,
+}
+
+impl Gate {
+    /// Solves a roster problem given whole (the TOML of §5 and its
+    /// requirements CSV), for those who plan; an instance that does not
+    /// read is [`Error::Invalid`] naming the field or line. The search runs
+    /// on a blocking thread: it takes up to a few seconds.
+    pub async fn solve_roster(&self, toml: &str, csv: &str, iterations: u64) -> Result<Solved> {
+        use kefu_wfm::roster::{Budget, Instance, answer, solve};
+        self.require(Action::Plan)?;
+        let bad = |e: kefu_wfm::roster::InstanceError| Error::Invalid {
+            field: None,
+            zh: e.zh(),
+            en: e.en(),
+        };
+        let instance = Instance::from_toml(toml, csv).map_err(bad)?;
+        let budget = Budget::new(iterations, 1);
+        let solved = tokio::task::spawn_blocking(move || {
+            solve(&instance, &budget, None).map(|s| {
+                let answer = answer(&instance, &s);
+                Solved { instance, answer }
+            })
+        })
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+        solved.map_err(bad)
+    }
+}

@@ -406,3 +406,83 @@ mod tests {
         assert_eq!(short(37.0), "37");
     }
 }
+
+/// One cell of a coverage heatmap: agents required and scheduled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cover {
+    /// Agents required.
+    pub required: u32,
+    /// Agents on duty.
+    pub scheduled: u32,
+}
+
+/// A coverage heatmap: rows (days) by the columns given (e.g. the 48 half
+/// hours); red where agents are short (darker: more short), green where
+/// the need is met, pale where none is needed.
+pub fn coverage_heatmap(title: &str, columns: &[String], rows: &[(String, Vec<Cover>)]) -> String {
+    const CELL_W: f64 = 14.0;
+    const CELL_H: f64 = 16.0;
+    const L: f64 = 84.0;
+    const T: f64 = 22.0;
+    let worst = rows
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|c| c.required.saturating_sub(c.scheduled)))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let w = L + CELL_W * columns.len() as f64 + 8.0;
+    let h = T + CELL_H * rows.len().max(1) as f64 + 8.0;
+    let mut s = String::with_capacity(512 + rows.len() * columns.len() * 150);
+    let _ = write!(
+        s,
+        r#"<svg class="chart heatmap coverage" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    for (i, label) in columns.iter().enumerate().step_by(4) {
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{}" y="14" text-anchor="middle">{}</text>"#,
+            Fixed(L + CELL_W * (i as f64 + 0.5), 1),
+            escape(label)
+        );
+    }
+    for (r, (label, cells)) in rows.iter().enumerate() {
+        let yy = T + CELL_H * r as f64;
+        let label = escape(label);
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{}" y="{}" text-anchor="end">{label}</text>"#,
+            L - 6.0,
+            Fixed(yy + CELL_H - 4.0, 1),
+        );
+        for (i, c) in cells.iter().enumerate() {
+            let gap = c.required.saturating_sub(c.scheduled);
+            let fill = if gap > 0 {
+                format!(
+                    "rgba(207,19,34,{})",
+                    Fixed(0.25 + 0.75 * f64::from(gap) / f64::from(worst), 3)
+                )
+            } else if c.required > 0 {
+                "rgba(56,158,13,0.55)".to_string()
+            } else if c.scheduled > 0 {
+                "rgba(56,158,13,0.2)".to_string()
+            } else {
+                "#f2f3f5".to_string()
+            };
+            let column = columns.get(i).map(String::as_str).unwrap_or("");
+            let _ = write!(
+                s,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}"><title>{label} {} — {}/{}</title></rect>"#,
+                Fixed(L + CELL_W * i as f64, 1),
+                Fixed(yy, 1),
+                Fixed(CELL_W - 1.0, 0),
+                Fixed(CELL_H - 2.0, 0),
+                escape(column),
+                c.scheduled,
+                c.required
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}

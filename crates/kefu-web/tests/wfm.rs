@@ -2,7 +2,9 @@
 //! PostgreSQL: the page where a planner types the figures and
 //! `GET /api/v1/wfm/erlang` give the textbook answer; a figure out of range
 //! is a 400 naming it; planners (managers, team leads) have it, agents and
-//! clients do not.
+//! clients do not. The roster page solves a problem pasted into it: the
+//! grid, the coverage heatmap, gaps and hours, the workbook, errors naming
+//! the field.
 
 mod common;
 
@@ -75,7 +77,91 @@ async fn calculator(backend: Backend) {
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert!(missing.body.contains("aht"), "{}", missing.body);
 
+    // The roster page: the sample problem solved on the page.
+    let form_page = app.get("/wfm/roster", Some(&lead)).await;
+    assert_eq!(form_page.status, StatusCode::OK);
+    let unescape = |t: String| {
+        t.replace("&#34;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+    };
+    let toml = unescape(between(
+        &form_page.body,
+        "<textarea name=\"instance\" rows=\"14\" spellcheck=\"false\">",
+        "</textarea>",
+    ));
+    let csv = unescape(between(
+        &form_page.body,
+        "<textarea name=\"requirements\" rows=\"8\" spellcheck=\"false\">",
+        "</textarea>",
+    ));
+    assert!(toml.contains("[[agent]]") && csv.starts_with("store,skill,date,interval,agents"));
+    let solved = app
+        .post_form(
+            "/wfm/roster",
+            &manager,
+            &[
+                ("csrf", &manager.csrf),
+                ("instance", &toml),
+                ("requirements", &csv),
+            ],
+        )
+        .await;
+    assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
+    let grid = between(&solved.body, "id=\"roster-grid\"", "</table>");
+    assert!(grid.contains("小夏") && grid.contains("12-07"), "{grid}");
+    assert!(
+        solved.body.contains("class=\"chart heatmap coverage\""),
+        "the coverage heatmap"
+    );
+    assert!(
+        solved.body.contains("id=\"roster-gaps\"") && solved.body.contains("id=\"roster-hours\"")
+    );
+    // 小夏 is on leave on 12-10: her cell that day is empty.
+    let row = between(grid.as_str(), "<td>小夏</td>", "</tr>");
+    let cells: Vec<&str> = row
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.trim_end_matches("</td>"))
+        .collect();
+    assert_eq!(cells[3], "-", "{row}");
+    let book = app
+        .post_form(
+            "/wfm/roster",
+            &manager,
+            &[
+                ("csrf", &manager.csrf),
+                ("instance", &toml),
+                ("requirements", &csv),
+                ("format", "xlsx"),
+            ],
+        )
+        .await;
+    assert!(book.bytes.starts_with(b"PK"), "{}", book.body);
+    let bad = app
+        .post_form(
+            "/wfm/roster",
+            &manager,
+            &[
+                ("csrf", &manager.csrf),
+                (
+                    "instance",
+                    &toml.replace("end = \"16:30\"", "end = \"16:31\""),
+                ),
+                ("requirements", &csv),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("shift[1].end"), "{}", bad.body);
+
     for s in [&agent, &client] {
+        assert_eq!(
+            app.get("/wfm/roster", Some(s)).await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(
             app.get("/wfm/erlang", Some(s)).await.status,
             StatusCode::FORBIDDEN

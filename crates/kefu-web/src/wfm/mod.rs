@@ -1,6 +1,9 @@
 //! Workforce planning (排班), spec `wfm.md`: the staffing calculator of §4
 //! as a page where a planner types the figures (`/wfm/erlang`) and as
-//! `GET /api/v1/wfm/erlang`; both call [`kefu_app::Gate::staffing`].
+//! `GET /api/v1/wfm/erlang`, both through [`kefu_app::Gate::staffing`];
+//! a roster problem solved on the page ([`roster`]).
+
+pub mod roster;
 
 use crate::api::ApiRoutes;
 use crate::auth::Viewer;
@@ -23,7 +26,9 @@ use utoipa::IntoParams;
 
 /// The pages of the capability.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/wfm/erlang", get(page))
+    Router::new()
+        .route("/wfm/erlang", get(page))
+        .route("/wfm/roster", get(roster::page).post(roster::solve))
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
@@ -36,11 +41,14 @@ pub fn menu(viewer: &Viewer) -> Vec<NavItem> {
     if !viewer.scope.may(Action::Plan) {
         return Vec::new();
     }
-    vec![NavItem::new(
-        "/wfm/erlang",
-        viewer.lang.t("排班测算", "Staffing"),
-        "wfm-erlang",
-    )]
+    vec![
+        NavItem::new("/wfm/roster", viewer.lang.t("排班", "Roster"), "wfm-roster"),
+        NavItem::new(
+            "/wfm/erlang",
+            viewer.lang.t("排班测算", "Staffing"),
+            "wfm-erlang",
+        ),
+    ]
 }
 
 /// The figures of one interval (wfm.md §4); absent ones take the spec's
