@@ -90,3 +90,165 @@ impl Gate {
         solved.map_err(bad)
     }
 }
+
+/// One interval of a forecast week (wfm.md §4's coverage rows' `forecast`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ForecastRow {
+    /// The store.
+    pub store: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The interval's start, `HH:MM`.
+    pub interval: String,
+    /// Sessions that need a human, forecast.
+    pub forecast: f64,
+    /// The sessions that came, once the week is known.
+    pub actual: Option<f64>,
+}
+
+/// A store's forecast for a week (`kefu wfm forecast`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ForecastView {
+    /// The store.
+    pub store: String,
+    /// The week's first day.
+    pub week: String,
+    /// The trend ratio applied.
+    pub trend: f64,
+    /// The last complete week before this one, forecast as if unknown.
+    pub accuracy_week: Option<String>,
+    /// Its WAPE.
+    pub wape: Option<f64>,
+    /// The promotion days left out of history (and multiplied in the week).
+    pub promotion_days: Vec<String>,
+    /// 7 × 48 rows.
+    pub rows: Vec<ForecastRow>,
+}
+
+impl Gate {
+    /// A store's sessions that need a human (manual and unanswered, wfm.md
+    /// §1) per local day and 30-minute interval, from the KPI facts the
+    /// import keeps current; the store's whole volume, whatever agents the
+    /// actor's scope names (planning needs the store's load).
+    pub async fn interval_volumes(
+        &self,
+        store: &str,
+        from: i32,
+        to: i32,
+    ) -> Result<kefu_wfm::Volumes> {
+        use kefu_kpi::{Counter, Filter, Grouping};
+        self.require(Action::Plan)?;
+        if !self.scope().sees_store(store) || self.app.db.store(store).await?.is_none() {
+            return Err(Error::NotFound);
+        }
+        let grouping = Grouping {
+            date: true,
+            hour: true,
+            ..Grouping::default()
+        };
+        let filter = Filter {
+            from: Some(from),
+            to: Some(to),
+            store: Some(store.to_string()),
+            ..Filter::default()
+        };
+        let mut out = kefu_wfm::Volumes::new();
+        for (k, t) in self.app.db.kpi(grouping, &filter).await?.iter() {
+            let (Some(day), Some(hour)) = (k.day, k.hour) else {
+                continue;
+            };
+            let human = t.get(Counter::ManualSessions) + t.get(Counter::UnansweredSessions);
+            let late = t.get(Counter::HumanSessionsLateHalf);
+            let half = u16::from(hour) * 2;
+            out.insert((day, half), (human - late).max(0) as f64);
+            out.insert((day, half + 1), late.max(0) as f64);
+        }
+        Ok(out)
+    }
+
+    /// The promotion days booked for a store in its contracts (§2
+    /// `promotion` charges), which ordinary history leaves out.
+    async fn booked_promotions(&self, store: &str) -> Result<std::collections::BTreeSet<i32>> {
+        use kefu_contract::Charge;
+        let db = &self.app.db;
+        let mut days = std::collections::BTreeSet::new();
+        for row in db.billing_contracts(None).await? {
+            for t in crate::contracts::parse_versions(&db.billing_versions(&row.id).await?)? {
+                if !t.stores.iter().any(|s| s == store) {
+                    continue;
+                }
+                for c in &t.charges {
+                    if let Charge::Promotion { bookings } = c {
+                        for b in bookings {
+                            let (a, z) = (
+                                crate::contracts::day_number(b.from),
+                                crate::contracts::day_number(b.to),
+                            );
+                            days.extend((a..=z).map(|d| d as i32));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(days)
+    }
+
+    /// A store's forecast for the 7 days from `week` (wfm.md §1): the
+    /// default method over the stored history before it, the booked
+    /// promotion days and `extra` (day → multiplier) left out of history
+    /// and multiplied in the week, and the WAPE of the last complete week.
+    pub async fn forecast(
+        &self,
+        store: &str,
+        week: i32,
+        forecast_weeks: u32,
+        extra: &std::collections::BTreeMap<i32, f64>,
+    ) -> Result<ForecastView> {
+        use kefu_wfm::{History, Promotions};
+        let span = (forecast_weeks.max(1) as i32 + 2) * 7;
+        let volumes = self.interval_volumes(store, week - span, week + 6).await?;
+        let invalid = |e: kefu_wfm::InputError| Error::invalid(e.field(), e.zh(), e.en());
+        let mut promotions = Promotions {
+            days: self.booked_promotions(store).await?,
+            ..Promotions::default()
+        };
+        for (day, m) in extra {
+            promotions.days.insert(*day);
+            promotions.multipliers.insert(*day, *m);
+        }
+        let before: kefu_wfm::Volumes = volumes
+            .iter()
+            .filter(|((d, _), _)| *d < week)
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        let last_known = before.keys().next_back().map_or(week - 1, |k| k.0);
+        let history = History::new(week - span, last_known, before).map_err(invalid)?;
+        let f = kefu_wfm::forecast_week(&history, &promotions, forecast_weeks, week)
+            .map_err(invalid)?;
+        let accuracy =
+            kefu_wfm::last_week_accuracy(&history, &promotions, forecast_weeks).map_err(invalid)?;
+        let day_text = |d: i32| crate::contracts::date_of(i64::from(d)).to_string();
+        let has_actual = volumes.keys().any(|(d, _)| *d >= week);
+        let mut rows = Vec::with_capacity(7 * 48);
+        for day in week..week + 7 {
+            for i in 0..48u16 {
+                rows.push(ForecastRow {
+                    store: store.to_string(),
+                    date: day_text(day),
+                    interval: format!("{:02}:{:02}", i / 2, (i % 2) * 30),
+                    forecast: (f.volume(day, i) * 100.0).round() / 100.0,
+                    actual: has_actual.then(|| volumes.get(&(day, i)).copied().unwrap_or(0.0)),
+                });
+            }
+        }
+        Ok(ForecastView {
+            store: store.to_string(),
+            week: day_text(week),
+            trend: f.trend,
+            accuracy_week: accuracy.as_ref().map(|a| day_text(a.week_start)),
+            wape: accuracy.and_then(|a| a.wape),
+            promotion_days: promotions.days.iter().map(|d| day_text(*d)).collect(),
+            rows,
+        })
+    }
+}

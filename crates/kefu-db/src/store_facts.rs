@@ -4,7 +4,8 @@
 //! provider is summed in memory in well under a second on either database.
 //!
 //! Layout (all integers LEB128 varints, signed ones zigzag): version byte
-//! `1`; agent count, then each agent name as length + UTF-8; conversation
+//! `2` (version `1`, written before the counter of sessions in the second
+//! half of the hour, is read with that counter 0); agent count, then each agent name as length + UTF-8; conversation
 //! count, then per conversation its id (delta from the previous), its fact
 //! count and per fact: agent (0 = none, else index + 1), day, hour, flags,
 //! and the counters in [`kefu_kpi::Counter`] order.
@@ -15,7 +16,16 @@ use kefu_kpi::stored::NamedFact;
 use kefu_kpi::{Aggregator, Fact};
 use std::collections::{BTreeMap, HashMap};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+
+/// The counters a value of each version holds.
+fn counters_of(version: u8) -> Option<usize> {
+    match version {
+        1 => Some(COUNTERS - 1),
+        VERSION => Some(COUNTERS),
+        _ => None,
+    }
+}
 
 /// The facts of one store, per conversation, with agents by name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -84,9 +94,9 @@ impl Cursor<'_> {
 /// facts' agents as indexes into the returned names.
 fn read(bytes: &[u8], mut each: impl FnMut(i64, &[Fact])) -> Result<Vec<String>> {
     let mut c = Cursor { bytes, pos: 0 };
-    if bytes.first() != Some(&VERSION) {
+    let Some(counters) = bytes.first().and_then(|v| counters_of(*v)) else {
         bail!("stored KPI facts have an unknown version");
-    }
+    };
     c.pos = 1;
     let n_agents = c.get()? as usize;
     let mut agents = Vec::with_capacity(n_agents);
@@ -109,7 +119,7 @@ fn read(bytes: &[u8], mut each: impl FnMut(i64, &[Fact])) -> Result<Vec<String>>
             let hour = c.get()? as u8;
             let mut f = Fact::new(agent, day, hour);
             f.flags = c.get()? as u8;
-            for i in 0..COUNTERS {
+            for i in 0..counters {
                 f.counts[i] = c.get_signed()?;
             }
             facts.push(f);
@@ -236,7 +246,7 @@ pub fn aggregate(
 /// The agent names at the head of a stored value.
 pub fn agent_header(bytes: &[u8]) -> Result<Vec<String>> {
     let mut c = Cursor { bytes, pos: 0 };
-    if bytes.first() != Some(&VERSION) {
+    if bytes.first().and_then(|v| counters_of(*v)).is_none() {
         bail!("stored KPI facts have an unknown version");
     }
     c.pos = 1;
@@ -286,7 +296,24 @@ mod tests {
         aggregate(&s.encode(), 0, &mut agg, &mut agents).unwrap();
         let groups = agg.finish(|_| "dy-1".into(), |a| agents[a as usize].clone());
         assert_eq!(groups.len(), 3);
-        assert!(StoreFacts::decode(&[2, 0]).is_err());
+        assert!(StoreFacts::decode(&[3, 0]).is_err());
         assert!(StoreFacts::decode(&s.encode()[..5]).is_err());
+    }
+
+    #[test]
+    fn a_version_one_value_reads_with_the_late_half_counter_zero() {
+        // Version 1: no agents, one conversation (id 4), one fact of no
+        // agent on day 3 (zigzag 6), hour 10, flags 1, its 20 counters 1…20.
+        let mut v1 = vec![1, 0, 1, 8, 1, 0, 6, 10, 1];
+        v1.extend((1..=20).map(|n: u8| n * 2));
+        let back = StoreFacts::decode(&v1).unwrap();
+        let f = &back.convs[&4][0].fact;
+        assert_eq!((f.day, f.hour, f.flags), (3, 10, 1));
+        assert_eq!(f.counts[..20], (1..=20).collect::<Vec<i64>>()[..]);
+        assert_eq!(f.get(kefu_kpi::Counter::HumanSessionsLateHalf), 0);
+        // Written again, it is version 2 with every counter.
+        let v2 = back.encode();
+        assert_eq!(v2[0], 2);
+        assert_eq!(StoreFacts::decode(&v2).unwrap(), back);
     }
 }

@@ -6,8 +6,8 @@ use crate::facts::{Counter, Fact, FactSet, Flag};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
 use crate::rules::{
     RoundOutcome, SessionKind, THREE_MINUTES_MS, attributing_message, counted_ratings,
-    in_service_hours, is_after_sales, is_invited, receiving_agent, reference_time, session_kind,
-    split_sessions, walk_rounds,
+    in_service_hours, is_after_sales, is_invited, late_half, needs_human, receiving_agent,
+    reference_time, session_kind, split_sessions, walk_rounds,
 };
 
 /// What §2–§4 say about one session that has a buyer message.
@@ -34,7 +34,8 @@ pub fn conversation_facts(
 
     for (first, end) in split_sessions(messages, p.idle_ms) {
         let msgs = &messages[first..end];
-        let kind = match session_kind(msgs) {
+        let session = session_kind(msgs);
+        let kind = match session {
             SessionKind::Outbound => continue, // counts in no KPI
             SessionKind::Manual => Counter::ManualSessions,
             SessionKind::Bot => Counter::BotSessions,
@@ -61,6 +62,9 @@ pub fn conversation_facts(
         let count = |r: Role| msgs.iter().filter(|m| m.role == r).count() as i64;
         cell.counts[Counter::BuyerMessages as usize] += count(Role::Buyer);
         cell.counts[Counter::AgentMessages as usize] += count(Role::Agent);
+        if needs_human(session) && late_half(local.minute_of_day) {
+            cell.counts[Counter::HumanSessionsLateHalf as usize] += 1;
+        }
         if manual && is_invited(SessionKind::Manual, msgs) {
             cell.counts[Counter::InvitedSessions as usize] += 1;
         }

@@ -44,10 +44,15 @@ pub enum Counter {
     Dissatisfied,
     /// Manual sessions with an `invite_rating` event.
     InvitedSessions,
+    /// Manual and unanswered sessions (those that need a human, wfm.md §1)
+    /// starting in the second half of the hour (local minute ≥ 30): with
+    /// the hour's manual and unanswered sessions, the volumes of the two
+    /// 30-minute intervals of the workforce forecast.
+    HumanSessionsLateHalf,
 }
 
 /// Number of counters.
-pub const COUNTERS: usize = 20;
+pub const COUNTERS: usize = 21;
 
 impl Counter {
     /// Every counter, in index order.
@@ -72,6 +77,7 @@ impl Counter {
         Counter::Satisfied,
         Counter::Dissatisfied,
         Counter::InvitedSessions,
+        Counter::HumanSessionsLateHalf,
     ];
 
     /// A column name for storage (`c_sessions`, …).
@@ -97,6 +103,7 @@ impl Counter {
             "c_satisfied",
             "c_dissatisfied",
             "c_invited_sessions",
+            "c_human_sessions_late_half",
         ];
         NAMES[self as usize]
     }

@@ -83,6 +83,18 @@ pub(crate) fn receiving_agent(msgs: &[Msg]) -> Option<u32> {
         })
 }
 
+/// Whether a session needs a human (wfm.md §1: manual and unanswered
+/// sessions are the workforce forecast's volume).
+pub fn needs_human(kind: SessionKind) -> bool {
+    matches!(kind, SessionKind::Manual | SessionKind::Unanswered)
+}
+
+/// Whether a local minute of the day falls in the later 30-minute interval
+/// of its hour (the forecast's intervals split each hour at :30).
+pub fn late_half(minute_of_day: u16) -> bool {
+    minute_of_day % 60 >= 30
+}
+
 /// Whether a session was invited to rate: a manual session with an
 /// `invite_rating` event (§5 `invite_rate`).
 #[inline]

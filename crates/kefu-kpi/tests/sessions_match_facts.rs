@@ -41,6 +41,11 @@ fn facts_of_views(
         cell.counts[Counter::BuyerMessages as usize] += count(Role::Buyer);
         cell.counts[Counter::AgentMessages as usize] += count(Role::Agent);
         cell.counts[Counter::InvitedSessions as usize] += i64::from(s.invited);
+        if kefu_kpi::needs_human(s.kind)
+            && kefu_kpi::late_half(p.clock.local(s.start_ms).minute_of_day)
+        {
+            cell.counts[Counter::HumanSessionsLateHalf as usize] += 1;
+        }
         cell.counts[Counter::AfterSalesSessions as usize] += i64::from(s.after_sales);
         cell.flags |= Flag::Consult as u8;
         if s.kind == SessionKind::Manual {

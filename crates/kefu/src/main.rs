@@ -19,6 +19,7 @@ mod store;
 mod token;
 mod user;
 mod wfm;
+mod wfm_forecast;
 mod wfm_roster;
 
 use clap::{Parser, Subcommand};
@@ -135,7 +136,7 @@ fn main() -> ExitCode {
             Command::Invoice(c) => billing::run_invoice(&cli.db, c).await,
             Command::Ledger(c) => billing::run_ledger(&cli.db, c).await,
             Command::Report(c) => report::run(&cli.db, c).await,
-            Command::Wfm(c) => wfm::run(c),
+            Command::Wfm(c) => wfm::run(&cli.db, c).await,
         }
     });
     match result {

@@ -18,6 +18,28 @@ pub enum WfmCommand {
     /// How many agents one interval's load needs (Erlang C with chat
     /// concurrency, wfm.md §2, §4).
     Erlang(ErlangArgs),
+    /// A store's forecast for a week, per 30-minute interval (wfm.md §1).
+    Forecast {
+        /// The store's code.
+        #[arg(long)]
+        store: String,
+        /// The week's first day (YYYY-MM-DD).
+        #[arg(long)]
+        week: String,
+        /// Ordinary weeks of history to average.
+        #[arg(long, default_value_t = 4)]
+        weeks: u32,
+        /// A promotion day and its multiplier, DATE=MULT (repeatable);
+        /// promotions booked in the store's contracts are known already.
+        #[arg(long)]
+        promotion: Vec<String>,
+        /// table, csv, json or xlsx.
+        #[arg(long, default_value = "table")]
+        format: crate::output::Format,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Solve a roster problem given whole as the TOML of wfm.md §5.
     Roster {
         /// The instance file (its `requirements` CSV beside it).
@@ -70,10 +92,29 @@ pub struct ErlangArgs {
     format: String,
 }
 
-/// Runs `kefu wfm …`.
-pub fn run(c: &WfmCommand) -> anyhow::Result<ExitCode> {
+/// Runs `kefu wfm …` (`db`: the database, for the forecast).
+pub async fn run(db: &str, c: &WfmCommand) -> anyhow::Result<ExitCode> {
     let a = match c {
         WfmCommand::Erlang(a) => a,
+        WfmCommand::Forecast {
+            store,
+            week,
+            weeks,
+            promotion,
+            format,
+            out,
+        } => {
+            return crate::wfm_forecast::run(
+                db,
+                store,
+                week,
+                *weeks,
+                promotion,
+                *format,
+                out.as_deref(),
+            )
+            .await;
+        }
         WfmCommand::Roster {
             instance,
             format,

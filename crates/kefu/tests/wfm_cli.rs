@@ -251,3 +251,87 @@ fn a_bad_instance_names_the_file_and_field() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("required.csv"), "{err}");
 }
+
+#[test]
+fn a_forecast_from_the_imported_demo_month() {
+    let dir = tmp();
+    let db = path(dir.path(), "kefu.db");
+    let out = path(dir.path(), "demo");
+    ok(&[
+        "--db",
+        &db,
+        "demo",
+        "--out",
+        &out,
+        "--messages",
+        "20000",
+        "--load",
+    ]);
+    let text = ok(&[
+        "--db",
+        &db,
+        "wfm",
+        "forecast",
+        "--store",
+        "dy-1001",
+        "--week",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    let f: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(f["rows"].as_array().map(Vec::len), Some(7 * 48));
+    assert_eq!(f["rows"][0]["date"], "2026-11-23");
+    assert_eq!(f["rows"][21]["interval"], "10:30");
+    assert!(
+        f["rows"][0]["actual"].is_number(),
+        "the week is in the data"
+    );
+    assert!(f["trend"].as_f64().unwrap() > 0.0);
+    let total: f64 = f["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["forecast"].as_f64().unwrap())
+        .sum();
+    assert!(total > 0.0);
+    let csv = ok(&[
+        "--db",
+        &db,
+        "--lang",
+        "en",
+        "wfm",
+        "forecast",
+        "--store",
+        "dy-1001",
+        "--week",
+        "2026-11-23",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.lines().next().unwrap().contains("forecast"), "{csv}");
+    let table = ok(&[
+        "--db",
+        &db,
+        "wfm",
+        "forecast",
+        "--store",
+        "dy-1001",
+        "--week",
+        "2026-11-23",
+    ]);
+    assert!(table.contains("WAPE") && table.contains("10:30"), "{table}");
+    let err = kefu(&[
+        "--db",
+        &db,
+        "--lang",
+        "en",
+        "wfm",
+        "forecast",
+        "--store",
+        "nope",
+        "--week",
+        "2026-11-23",
+    ]);
+    assert!(!err.status.success());
+}
