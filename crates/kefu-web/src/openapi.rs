@@ -56,6 +56,7 @@ use utoipa::{Modify, OpenApi};
         contracts::contracts,
         crate::contracts::report::api_report,
         crate::wfm::api_erlang,
+        crate::wfm::forecast::api_forecast,
         contracts::import,
         contracts::contract,
         contracts::advance,

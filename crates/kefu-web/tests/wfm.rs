@@ -4,7 +4,7 @@
 //! is a 400 naming it; planners (managers, team leads) have it, agents and
 //! clients do not. The roster page solves a problem pasted into it: the
 //! grid, the coverage heatmap, gaps and hours, the workbook, errors naming
-//! the field.
+//! the field. The forecast page, its CSV and `GET /api/v1/wfm/forecast`.
 
 mod common;
 

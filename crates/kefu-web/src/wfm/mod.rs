@@ -3,6 +3,7 @@
 //! `GET /api/v1/wfm/erlang`, both through [`kefu_app::Gate::staffing`];
 //! a roster problem solved on the page ([`roster`]).
 
+pub mod forecast;
 pub mod roster;
 
 use crate::api::ApiRoutes;
@@ -29,11 +30,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/wfm/erlang", get(page))
         .route("/wfm/roster", get(roster::page).post(roster::solve))
+        .route("/wfm/forecast", get(forecast::page))
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
 pub fn api_routes() -> ApiRoutes {
-    ApiRoutes::new().get("/wfm/erlang", api_erlang)
+    ApiRoutes::new()
+        .get("/wfm/erlang", api_erlang)
+        .get("/wfm/forecast", forecast::api_forecast)
 }
 
 /// The menu entry: the calculator, for those who plan.
@@ -42,6 +46,11 @@ pub fn menu(viewer: &Viewer) -> Vec<NavItem> {
         return Vec::new();
     }
     vec![
+        NavItem::new(
+            "/wfm/forecast",
+            viewer.lang.t("进线预测", "Forecast"),
+            "wfm-forecast",
+        ),
         NavItem::new("/wfm/roster", viewer.lang.t("排班", "Roster"), "wfm-roster"),
         NavItem::new(
             "/wfm/erlang",
