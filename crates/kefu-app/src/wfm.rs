@@ -104,6 +104,10 @@ pub struct ForecastRow {
     pub forecast: f64,
     /// The sessions that came, once the week is known.
     pub actual: Option<f64>,
+    /// Agents on duty needed (wfm.md §2 with the store's AHT and the
+    /// default targets: concurrency 3, 80 % in 20 s, occupancy ≤ 0.85);
+    /// `null` without a handle time.
+    pub required: Option<u32>,
 }
 
 /// A store's forecast for a week (`kefu wfm forecast`).
@@ -121,6 +125,8 @@ pub struct ForecastView {
     pub wape: Option<f64>,
     /// The promotion days left out of history (and multiplied in the week).
     pub promotion_days: Vec<String>,
+    /// The store's handle time over the history, seconds (wrap included).
+    pub aht_seconds: Option<f64>,
     /// 7 × 48 rows.
     pub rows: Vec<ForecastRow>,
 }
@@ -164,6 +170,32 @@ impl Gate {
             out.insert((day, half + 1), late.max(0) as f64);
         }
         Ok(out)
+    }
+
+    /// A store's handle time (AHT, wfm.md §1) over local days
+    /// `from..=to`: the mean of its manual sessions' first to last agent
+    /// message, plus the default wrap time; `None` without one.
+    pub async fn handle_time(&self, store: &str, from: i32, to: i32) -> Result<Option<f64>> {
+        use kefu_kpi::{Counter, Filter, Grouping};
+        self.require(Action::Plan)?;
+        if !self.scope().sees_store(store) {
+            return Err(Error::NotFound);
+        }
+        let filter = Filter {
+            from: Some(from),
+            to: Some(to),
+            store: Some(store.to_string()),
+            ..Filter::default()
+        };
+        let groups = self.app.db.kpi(Grouping::default(), &filter).await?;
+        let Some((_, t)) = groups.first() else {
+            return Ok(None);
+        };
+        let sessions = t.get(Counter::ManualSessions);
+        Ok((sessions > 0).then(|| {
+            t.get(Counter::HandleMs) as f64 / sessions as f64 / 1000.0
+                + kefu_wfm::forecast::DEFAULT_WRAP_SECONDS
+        }))
     }
 
     /// The promotion days booked for a store in its contracts (§2
@@ -227,16 +259,23 @@ impl Gate {
             .map_err(invalid)?;
         let accuracy =
             kefu_wfm::last_week_accuracy(&history, &promotions, forecast_weeks).map_err(invalid)?;
+        let aht = self.handle_time(store, week - span, week - 1).await?;
+        let required = |volume: f64| -> Option<u32> {
+            let input = kefu_wfm::StaffingInput::new(volume, aht?);
+            kefu_wfm::staff(&input).ok().map(|a| a.agents_on_duty)
+        };
         let day_text = |d: i32| crate::contracts::date_of(i64::from(d)).to_string();
         let has_actual = volumes.keys().any(|(d, _)| *d >= week);
         let mut rows = Vec::with_capacity(7 * 48);
         for day in week..week + 7 {
             for i in 0..48u16 {
+                let forecast = (f.volume(day, i) * 100.0).round() / 100.0;
                 rows.push(ForecastRow {
                     store: store.to_string(),
                     date: day_text(day),
                     interval: format!("{:02}:{:02}", i / 2, (i % 2) * 30),
-                    forecast: (f.volume(day, i) * 100.0).round() / 100.0,
+                    forecast,
+                    required: required(forecast),
                     actual: has_actual.then(|| volumes.get(&(day, i)).copied().unwrap_or(0.0)),
                 });
             }
@@ -248,6 +287,7 @@ impl Gate {
             accuracy_week: accuracy.as_ref().map(|a| day_text(a.week_start)),
             wape: accuracy.and_then(|a| a.wape),
             promotion_days: promotions.days.iter().map(|d| day_text(*d)).collect(),
+            aht_seconds: aht,
             rows,
         })
     }

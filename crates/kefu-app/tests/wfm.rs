@@ -2,7 +2,8 @@
 //! interval volumes the import keeps (sessions that need a human per local
 //! 30-minute interval, from the KPI facts), a store's forecast for a week
 //! by the default method of wfm.md §1 checked by hand, a promotion
-//! multiplier, the WAPE of the last complete week; and who may plan.
+//! multiplier, the WAPE of the last complete week, the handle time and
+//! the agents each interval needs; and who may plan.
 
 use kefu_app::accounts::UserRequest;
 use kefu_app::contracts::day_number;
@@ -56,6 +57,19 @@ async fn volumes_and_forecast(app: App) {
                 "在的",
             ));
         }
+        if w == 3 {
+            // A second reply a minute later: the handle time of that
+            // session is 60 s (first to last agent message).
+            messages.push(msg(
+                "dy-1",
+                "a30b",
+                "b30",
+                Sender::Agent,
+                Some("dy-1:小美"),
+                &format!("{monday} 10:41:20"),
+                "好的",
+            ));
+        }
         let b = format!("u{w}");
         messages.push(msg(
             "dy-1",
@@ -103,6 +117,19 @@ async fn volumes_and_forecast(app: App) {
     // WAPE = (1.2 + 0.2) ÷ 4 = 0.35.
     assert_eq!(f.accuracy_week.as_deref(), Some("2026-11-16"));
     assert!((f.wape.unwrap() - 0.35).abs() < 1e-9, "{:?}", f.wape);
+    // AHT: 60 s over the 10 manual sessions, 6 s, plus the 30 s wrap.
+    assert_eq!(f.aht_seconds, Some(36.0));
+    // Agents on duty for 3.57 chats at 36 s in 30 minutes: A = 0.0714,
+    // N ≥ A + 1 gives 2 slots (SL met), ⌈2 ÷ 3⌉ = 1 agent; none for none.
+    let row = |date: &str, interval: &str| {
+        f.rows
+            .iter()
+            .find(|r| r.date == date && r.interval == interval)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("2026-11-30", "10:30").required, Some(1));
+    assert_eq!(row("2026-12-01", "10:30").required, Some(0));
     // A promotion day in the week is multiplied.
     let promo = BTreeMap::from([(week, 2.0)]);
     let p = g.forecast("dy-1", week, 4, &promo).await.unwrap();

@@ -4,8 +4,8 @@
 //! provider is summed in memory in well under a second on either database.
 //!
 //! Layout (all integers LEB128 varints, signed ones zigzag): version byte
-//! `2` (version `1`, written before the counter of sessions in the second
-//! half of the hour, is read with that counter 0); agent count, then each agent name as length + UTF-8; conversation
+//! `3` (versions `1` and `2`, written before the workforce counters, are
+//! read with the counters they lack 0); agent count, then each agent name as length + UTF-8; conversation
 //! count, then per conversation its id (delta from the previous), its fact
 //! count and per fact: agent (0 = none, else index + 1), day, hour, flags,
 //! and the counters in [`kefu_kpi::Counter`] order.
@@ -16,12 +16,13 @@ use kefu_kpi::stored::NamedFact;
 use kefu_kpi::{Aggregator, Fact};
 use std::collections::{BTreeMap, HashMap};
 
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 
 /// The counters a value of each version holds.
 fn counters_of(version: u8) -> Option<usize> {
     match version {
-        1 => Some(COUNTERS - 1),
+        1 => Some(COUNTERS - 2),
+        2 => Some(COUNTERS - 1),
         VERSION => Some(COUNTERS),
         _ => None,
     }
@@ -296,12 +297,12 @@ mod tests {
         aggregate(&s.encode(), 0, &mut agg, &mut agents).unwrap();
         let groups = agg.finish(|_| "dy-1".into(), |a| agents[a as usize].clone());
         assert_eq!(groups.len(), 3);
-        assert!(StoreFacts::decode(&[3, 0]).is_err());
+        assert!(StoreFacts::decode(&[4, 0]).is_err());
         assert!(StoreFacts::decode(&s.encode()[..5]).is_err());
     }
 
     #[test]
-    fn a_version_one_value_reads_with_the_late_half_counter_zero() {
+    fn a_version_one_value_reads_with_the_workforce_counters_zero() {
         // Version 1: no agents, one conversation (id 4), one fact of no
         // agent on day 3 (zigzag 6), hour 10, flags 1, its 20 counters 1…20.
         let mut v1 = vec![1, 0, 1, 8, 1, 0, 6, 10, 1];
@@ -311,9 +312,10 @@ mod tests {
         assert_eq!((f.day, f.hour, f.flags), (3, 10, 1));
         assert_eq!(f.counts[..20], (1..=20).collect::<Vec<i64>>()[..]);
         assert_eq!(f.get(kefu_kpi::Counter::HumanSessionsLateHalf), 0);
-        // Written again, it is version 2 with every counter.
-        let v2 = back.encode();
-        assert_eq!(v2[0], 2);
-        assert_eq!(StoreFacts::decode(&v2).unwrap(), back);
+        assert_eq!(f.get(kefu_kpi::Counter::HandleMs), 0);
+        // Written again, it is the present version with every counter.
+        let again = back.encode();
+        assert_eq!(again[0], VERSION);
+        assert_eq!(StoreFacts::decode(&again).unwrap(), back);
     }
 }

@@ -5,7 +5,7 @@
 use crate::facts::{Counter, Fact, FactSet, Flag};
 use crate::input::{Msg, OrderIn, Params, RatingIn, Role};
 use crate::rules::{
-    RoundOutcome, SessionKind, THREE_MINUTES_MS, attributing_message, counted_ratings,
+    RoundOutcome, SessionKind, THREE_MINUTES_MS, attributing_message, counted_ratings, handle_ms,
     in_service_hours, is_after_sales, is_invited, late_half, needs_human, receiving_agent,
     reference_time, session_kind, split_sessions, walk_rounds,
 };
@@ -62,6 +62,9 @@ pub fn conversation_facts(
         let count = |r: Role| msgs.iter().filter(|m| m.role == r).count() as i64;
         cell.counts[Counter::BuyerMessages as usize] += count(Role::Buyer);
         cell.counts[Counter::AgentMessages as usize] += count(Role::Agent);
+        if manual {
+            cell.counts[Counter::HandleMs as usize] += handle_ms(msgs);
+        }
         if needs_human(session) && late_half(local.minute_of_day) {
             cell.counts[Counter::HumanSessionsLateHalf as usize] += 1;
         }

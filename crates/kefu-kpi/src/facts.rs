@@ -49,10 +49,14 @@ pub enum Counter {
     /// the hour's manual and unanswered sessions, the volumes of the two
     /// 30-minute intervals of the workforce forecast.
     HumanSessionsLateHalf,
+    /// Sum over manual sessions of the time from their first to their last
+    /// agent message, ms: with the manual sessions, the handle time (AHT)
+    /// of the workforce forecast (wfm.md §1, before the wrap time).
+    HandleMs,
 }
 
 /// Number of counters.
-pub const COUNTERS: usize = 21;
+pub const COUNTERS: usize = 22;
 
 impl Counter {
     /// Every counter, in index order.
@@ -78,6 +82,7 @@ impl Counter {
         Counter::Dissatisfied,
         Counter::InvitedSessions,
         Counter::HumanSessionsLateHalf,
+        Counter::HandleMs,
     ];
 
     /// A column name for storage (`c_sessions`, …).
@@ -104,6 +109,7 @@ impl Counter {
             "c_dissatisfied",
             "c_invited_sessions",
             "c_human_sessions_late_half",
+            "c_handle_ms",
         ];
         NAMES[self as usize]
     }

@@ -27,7 +27,7 @@ pub mod facts;
 pub mod input;
 pub mod report;
 mod rules;
-pub use rules::{late_half, needs_human};
+pub use rules::{handle_ms, late_half, needs_human};
 pub mod sessions;
 pub mod stored;
 pub mod transcript;

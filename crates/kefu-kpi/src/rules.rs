@@ -89,6 +89,16 @@ pub fn needs_human(kind: SessionKind) -> bool {
     matches!(kind, SessionKind::Manual | SessionKind::Unanswered)
 }
 
+/// A manual session's handle time (wfm.md §1, before the wrap time): from
+/// its first agent message to its last, ms; 0 without one.
+pub fn handle_ms(msgs: &[Msg]) -> i64 {
+    let mut agent = msgs.iter().filter(|m| m.role == Role::Agent).map(|m| m.at);
+    match agent.next() {
+        Some(first) => agent.next_back().map_or(0, |last| (last - first).max(0)),
+        None => 0,
+    }
+}
+
 /// Whether a local minute of the day falls in the later 30-minute interval
 /// of its hour (the forecast's intervals split each hour at :30).
 pub fn late_half(minute_of_day: u16) -> bool {

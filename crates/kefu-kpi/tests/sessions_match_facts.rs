@@ -41,6 +41,9 @@ fn facts_of_views(
         cell.counts[Counter::BuyerMessages as usize] += count(Role::Buyer);
         cell.counts[Counter::AgentMessages as usize] += count(Role::Agent);
         cell.counts[Counter::InvitedSessions as usize] += i64::from(s.invited);
+        if s.kind == SessionKind::Manual {
+            cell.counts[Counter::HandleMs as usize] += kefu_kpi::handle_ms(range);
+        }
         if kefu_kpi::needs_human(s.kind)
             && kefu_kpi::late_half(p.clock.local(s.start_ms).minute_of_day)
         {

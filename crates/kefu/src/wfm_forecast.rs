@@ -20,6 +20,7 @@ const COLUMNS: &[Column] = &[
     ("interval", "时段"),
     ("forecast", "预测"),
     ("actual", "实际"),
+    ("required", "需在岗"),
 ];
 
 /// Reads `DATE=MULT` promotion flags.

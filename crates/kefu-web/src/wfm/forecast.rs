@@ -95,6 +95,10 @@ pub async fn page(
                     Some(a) => Cell::number(format!("{a}"), Some(a)),
                     None => Cell::text("—"),
                 },
+                match r.required {
+                    Some(n) => Cell::number(n.to_string(), Some(f64::from(n))),
+                    None => Cell::text("—"),
+                },
             ]
         })
         .collect();
@@ -103,6 +107,7 @@ pub async fn page(
         ("时段", "Interval", false),
         ("预测", "Forecast", true),
         ("实际", "Actual", true),
+        ("需在岗客服", "Agents on duty", true),
     ];
     let table = Table::of(format!("forecast-{}-{}", f.store, f.week), &heads, l, rows)
         .with_exports(&viewer.path);
