@@ -248,11 +248,13 @@ fn the_answer_is_the_json_of_section_5() {
             "skill",
             "date",
             "interval",
+            "forecast",
             "required",
             "scheduled",
             "gap"
         ]
     );
+    assert!(day["forecast"].is_null(), "no forecast given: null");
     assert_eq!(
         (
             day["required"].as_u64(),

@@ -26,8 +26,8 @@ pub struct CoverageRow {
     /// The interval's start, minutes of the day (`HH:MM` in JSON).
     #[serde(serialize_with = "serialize_time")]
     pub interval: u32,
-    /// The forecast volume, when the requirements gave it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The forecast volume, when the requirements gave it (`null`
+    /// otherwise: wfm.md §4's coverage rows always hold `forecast`).
     pub forecast: Option<f64>,
     /// Agents on duty required (0 for a slot not listed).
     pub required: u32,
