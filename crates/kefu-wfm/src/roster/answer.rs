@@ -9,7 +9,7 @@ use crate::roster::solve::Solution;
 use serde::Serialize;
 
 /// The roster answer; serialised it is the JSON of §5: dates
-/// `YYYY-MM-DD`, intervals `HH:MM`, a coverage row's `forecast` only when
+/// `YYYY-MM-DD`, intervals `HH:MM`, a coverage row's `forecast` `null` when not
 /// known, a gap's `reason` as its code (e.g. `week_hours`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RosterAnswer {
