@@ -10,7 +10,7 @@ use crate::records::{Column, write_rows};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use kefu_app::contracts::{parse_date, today};
-use kefu_contract::{EntryKind, Month};
+use kefu_contract::EntryKind;
 use kefu_domain::Fen;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,13 +122,13 @@ const LEDGER_COLUMNS: &[Column] = &[
     ("note", "备注"),
 ];
 
-fn yuan(flag: &str, text: &str) -> anyhow::Result<Fen> {
-    Fen::parse_yuan(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+fn yuan(flag: &'static str, text: &str) -> anyhow::Result<Fen> {
+    Ok(kefu_app::contracts::parse_yuan(flag, text)?)
 }
 
 /// Runs `kefu settle --month`.
 pub async fn run_settle(url: &str, month: &str) -> anyhow::Result<ExitCode> {
-    let month = Month::parse(month).map_err(|e| anyhow::anyhow!("--month: {e}"))?;
+    let month = kefu_app::contracts::parse_month("--month", month)?;
     with_gate(url, async |gate| {
         let s = gate.settle(month).await?;
         println!(

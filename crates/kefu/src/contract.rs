@@ -9,7 +9,7 @@ use crate::output::text_table;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use kefu_app::contracts::{ContractView, parse_date};
-use kefu_contract::{Party, State};
+use kefu_contract::State;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -158,18 +158,6 @@ pub struct AssignArgs {
     /// presale or aftersale.
     #[arg(long, default_value = "presale")]
     role: String,
-}
-
-fn party(text: &str) -> anyhow::Result<Party> {
-    Party::parse(text).with_context(|| {
-        format!(
-            "--by: '{text}' {}",
-            tr(
-                "不是一方；可用 client、provider",
-                "is not a party; use client or provider"
-            )
-        )
-    })
 }
 
 fn print_contract(c: &ContractView, format: &str) -> anyhow::Result<()> {
@@ -342,21 +330,29 @@ pub async fn run(url: &str, c: &ContractCommand) -> anyhow::Result<ExitCode> {
         }
         ContractCommand::Notice { id, on, by, reason } => {
             let c = gate
-                .contract_notice(id, parse_date("on", on)?, party(by)?, reason)
+                .contract_notice(
+                    id,
+                    parse_date("on", on)?,
+                    kefu_app::contracts::parse_party(by)?,
+                    reason,
+                )
                 .await?;
             print_contract(&c, "table")
         }
         ContractCommand::End { id, on, reason, by } => {
             let c = gate
-                .contract_end(id, parse_date("on", on)?, party(by)?, reason)
+                .contract_end(
+                    id,
+                    parse_date("on", on)?,
+                    kefu_app::contracts::parse_party(by)?,
+                    reason,
+                )
                 .await?;
             print_contract(&c, "table")
         }
         ContractCommand::Declare { id, month, sales } => {
-            let month =
-                kefu_contract::Month::parse(month).map_err(|e| anyhow::anyhow!("--month: {e}"))?;
-            let sales =
-                kefu_domain::Fen::parse_yuan(sales).map_err(|e| anyhow::anyhow!("--sales: {e}"))?;
+            let month = kefu_app::contracts::parse_month("--month", month)?;
+            let sales = kefu_app::contracts::parse_yuan("--sales", sales)?;
             let d = gate.declare_sales(id, month, sales).await?;
             match &d.invoice {
                 Some(n) => println!("{id} {month}: {} → {n}", d.sales),

@@ -10,7 +10,6 @@ use crate::output::Format;
 use crate::records::{Column, write_rows};
 use anyhow::bail;
 use clap::Subcommand;
-use kefu_contract::Month;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,7 +72,7 @@ pub async fn run(url: &str, c: &ReportCommand) -> anyhow::Result<ExitCode> {
         format,
         out,
     } = c;
-    let month = Month::parse(month).map_err(|e| anyhow::anyhow!("--month: {e}"))?;
+    let month = kefu_app::contracts::parse_month("--month", month)?;
     with_gate(url, async |gate| {
         let r = gate.monthly_report(store, month).await?;
         match format {

@@ -110,6 +110,41 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<Date> {
     })
 }
 
+/// A `--month` or a form's month: `YYYY-MM`.
+pub fn parse_month(field: &'static str, text: &str) -> Result<kefu_contract::Month> {
+    kefu_contract::Month::parse(text.trim()).map_err(|en| {
+        Error::invalid(
+            field,
+            format!("{field}：“{text}”不是月份（YYYY-MM，如 2026-10）"),
+            format!("{field}: {en}"),
+        )
+    })
+}
+
+/// An amount in yuan with at most two places (`--amount`, a form's field).
+pub fn parse_yuan(field: &'static str, text: &str) -> Result<kefu_domain::Fen> {
+    kefu_domain::Fen::parse_yuan(text).map_err(|en| {
+        Error::invalid(
+            field,
+            format!("{field}：“{text}”不是金额（元，最多两位小数）"),
+            format!("{field}: {en}"),
+        )
+    })
+}
+
+/// Who gives notice or ends a contract: `client` (also when empty) or
+/// `provider`.
+pub fn parse_party(text: &str) -> Result<kefu_contract::Party> {
+    let text = text.trim();
+    kefu_contract::Party::parse(if text.is_empty() { "client" } else { text }).ok_or_else(|| {
+        Error::invalid(
+            "by",
+            format!("by：“{text}”不是 client（甲方）或 provider（乙方）"),
+            format!("by: '{text}' is not client or provider"),
+        )
+    })
+}
+
 /// A refused step as an error: its reasons in both languages.
 pub fn refused(r: kefu_contract::Refusal) -> Error {
     Error::conflict(r.zh(), r.en())

@@ -13,9 +13,10 @@ use axum::http::HeaderMap;
 use kefu_app::contracts::declare::Declared;
 use kefu_app::contracts::settle::SettleSummary;
 use kefu_app::contracts::terms::ImportSummary;
-use kefu_app::contracts::{ContractView, InvoiceView, LedgerView, parse_date, today};
-use kefu_contract::{EntryKind, Month, Party, State as ContractState};
-use kefu_domain::Fen;
+use kefu_app::contracts::{
+    ContractView, InvoiceView, LedgerView, parse_date, parse_month, parse_party, parse_yuan, today,
+};
+use kefu_contract::{EntryKind, State as ContractState};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -49,15 +50,6 @@ fn on(text: &Option<String>) -> Result<jiff::civil::Date, AppError> {
         Some(d) => Ok(parse_date("on", d)?),
         None => Ok(today()),
     }
-}
-
-fn party(text: &str) -> Result<Party, AppError> {
-    Party::parse(text)
-        .ok_or_else(|| AppError::BadRequest(format!("by: '{text}' is not client or provider")))
-}
-
-fn yuan(field: &str, text: &str) -> Result<Fen, AppError> {
-    Fen::parse_yuan(text).map_err(|e| AppError::BadRequest(format!("{field}: {e}")))
 }
 
 /// The contracts the caller may see.
@@ -118,9 +110,8 @@ pub async fn declare(
     Json(b): Json<DeclareBody>,
 ) -> Result<Json<Declared>, ApiError> {
     csrf(&viewer, &headers)?;
-    let month =
-        Month::parse(b.month.trim()).map_err(|e| AppError::BadRequest(format!("month: {e}")))?;
-    let sales = yuan("sales", &b.sales)?;
+    let month = parse_month("month", &b.month)?;
+    let sales = parse_yuan("sales", &b.sales)?;
     Ok(Json(
         viewer.gate(&state).declare_sales(&id, month, sales).await?,
     ))
@@ -175,7 +166,7 @@ pub async fn notice(
     Json(b): Json<StepBody>,
 ) -> Result<Json<ContractView>, ApiError> {
     csrf(&viewer, &headers)?;
-    let by = party(b.by.as_deref().unwrap_or("client"))?;
+    let by = parse_party(b.by.as_deref().unwrap_or(""))?;
     Ok(Json(
         viewer
             .gate(&state)
@@ -196,7 +187,7 @@ pub async fn end(
     Json(b): Json<StepBody>,
 ) -> Result<Json<ContractView>, ApiError> {
     csrf(&viewer, &headers)?;
-    let by = party(b.by.as_deref().unwrap_or("client"))?;
+    let by = parse_party(b.by.as_deref().unwrap_or(""))?;
     Ok(Json(
         viewer
             .gate(&state)
@@ -222,7 +213,7 @@ pub async fn settle(
     Json(b): Json<SettleBody>,
 ) -> Result<Json<SettleSummary>, ApiError> {
     csrf(&viewer, &headers)?;
-    let month = Month::parse(&b.month).map_err(|e| AppError::BadRequest(format!("month: {e}")))?;
+    let month = parse_month("month", &b.month)?;
     Ok(Json(viewer.gate(&state).settle(month).await?))
 }
 
@@ -323,7 +314,7 @@ pub async fn note(
             );
         }
     };
-    let amount = yuan("amount", &b.amount)?;
+    let amount = parse_yuan("amount", &b.amount)?;
     Ok(Json(
         viewer
             .gate(&state)
@@ -414,7 +405,7 @@ pub async fn record(
             b.kind
         ))
     })?;
-    let amount = yuan("amount", &b.amount)?;
+    let amount = parse_yuan("amount", &b.amount)?;
     let contract = b.contract.filter(|c| !c.is_empty());
     Ok(Json(
         viewer

@@ -10,8 +10,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use kefu_app::contracts::{parse_date, today};
-use kefu_contract::{Party, State as ContractState};
+use kefu_app::contracts::{parse_date, parse_month, parse_party, parse_yuan, today};
+use kefu_contract::State as ContractState;
 use kefu_db::billing::StoreAgent;
 use std::collections::HashMap;
 
@@ -26,16 +26,6 @@ fn day(form: &HashMap<String, String>, name: &'static str) -> kefu_app::Result<j
         "" => Ok(today()),
         d => parse_date(name, d),
     }
-}
-
-fn party(text: &str) -> kefu_app::Result<Party> {
-    Party::parse(if text.is_empty() { "client" } else { text }).ok_or_else(|| {
-        kefu_app::Error::invalid(
-            "by",
-            format!("“{text}”不是 client 或 provider"),
-            format!("'{text}' is not client or provider"),
-        )
-    })
 }
 
 /// Back to the page with what was done, or the page again with why not.
@@ -100,12 +90,8 @@ pub async fn declare(
     let gate = viewer.gate(&state);
     let l = viewer.lang;
     let done = async {
-        let text = field(&form, "month");
-        let month = kefu_contract::Month::parse(text)
-            .map_err(|e| kefu_app::Error::invalid("month", e.clone(), e))?;
-        let sales = kefu_domain::Fen::parse_yuan(field(&form, "sales")).map_err(|e| {
-            kefu_app::Error::invalid("sales", format!("销售额：{e}"), format!("sales: {e}"))
-        })?;
+        let month = parse_month("month", field(&form, "month"))?;
+        let sales = parse_yuan("sales", field(&form, "sales"))?;
         let d = gate.declare_sales(&id, month, sales).await?;
         let mut text = format!(
             "{} {} ¥{}",
@@ -157,7 +143,7 @@ async fn by_party(
     let gate = viewer.gate(state);
     let l = viewer.lang;
     let done = async {
-        let by = party(field(form, "by"))?;
+        let by = parse_party(field(form, "by"))?;
         let (on, reason) = (day(form, "on")?, field(form, "reason"));
         if end {
             let v = gate.contract_end(id, on, by, reason).await?;

@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_access::Action;
-use kefu_app::contracts::{InvoiceView, parse_date, today};
-use kefu_domain::{Fen, Lang};
+use kefu_app::contracts::{InvoiceView, parse_date, parse_yuan, today};
+use kefu_domain::Lang;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -288,9 +288,7 @@ pub async fn act(
             }
             "note" => {
                 let credit = field("kind") != "debit";
-                let amount = Fen::parse_yuan(field("amount")).map_err(|e| {
-                    kefu_app::Error::invalid("amount", format!("金额：{e}"), format!("amount: {e}"))
-                })?;
+                let amount = parse_yuan("amount", field("amount"))?;
                 let n = gate
                     .invoice_note(&number, credit, amount, field("reason"))
                     .await?;

@@ -16,9 +16,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_access::Action;
-use kefu_app::contracts::{ContractView, LedgerView, parse_date, today};
+use kefu_app::contracts::{ContractView, LedgerView, parse_date, parse_yuan, today};
 use kefu_contract::EntryKind;
-use kefu_domain::{Fen, Lang};
+use kefu_domain::Lang;
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -229,9 +229,7 @@ pub async fn record(
             "deposit_received" => EntryKind::DepositReceived,
             _ => EntryKind::Payment,
         };
-        let amount = Fen::parse_yuan(field("amount")).map_err(|e| {
-            kefu_app::Error::invalid("amount", format!("金额：{e}"), format!("amount: {e}"))
-        })?;
+        let amount = parse_yuan("amount", field("amount"))?;
         let on = match field("on") {
             "" => today(),
             d => parse_date("on", d)?,

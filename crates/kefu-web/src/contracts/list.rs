@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kefu_access::Action;
-use kefu_app::contracts::ContractView;
+use kefu_app::contracts::{ContractView, parse_month};
 use kefu_contract::{Month, State as ContractState};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -184,12 +184,9 @@ pub async fn settle(
 ) -> Result<Response, AppError> {
     viewer.check_csrf(form.get("csrf").map(String::as_str))?;
     let text = form.get("month").cloned().unwrap_or_default();
-    let month = match Month::parse(text.trim()) {
+    let month = match parse_month("month", &text) {
         Ok(m) => m,
-        Err(e) => {
-            let err = kefu_app::Error::invalid("month", e.clone(), e);
-            return refused(&state, &viewer, None, err).await;
-        }
+        Err(e) => return refused(&state, &viewer, None, e).await,
     };
     match viewer.gate(&state).settle(month).await {
         Ok(s) => {

@@ -67,9 +67,7 @@ async fn resolve(gate: &Gate, q: &ReportQuery) -> Result<(Vec<String>, String, M
         None => stores.first().cloned().ok_or(AppError::NotFound)?,
     };
     let month = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(m) => {
-            Month::parse(m.trim()).map_err(|e| AppError::BadRequest(format!("month: {e}")))?
-        }
+        Some(m) => kefu_app::contracts::parse_month("month", m)?,
         None => {
             let p = period(gate, &PeriodQuery::default(), Some(&store)).await?;
             Month::of(date_of(i64::from(p.to)))
