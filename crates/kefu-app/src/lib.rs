@@ -29,6 +29,10 @@ pub mod qa_report;
 pub mod qa_review;
 pub mod stores;
 pub mod wfm;
+pub mod wfm_adherence;
+pub mod wfm_plan;
+pub mod wfm_roster;
+pub mod wfm_surge;
 
 pub use actor::{Actor, Who};
 pub use error::{Error, Result};

@@ -200,7 +200,10 @@ impl Gate {
 
     /// The promotion days booked for a store in its contracts (§2
     /// `promotion` charges), which ordinary history leaves out.
-    async fn booked_promotions(&self, store: &str) -> Result<std::collections::BTreeSet<i32>> {
+    pub(crate) async fn booked_promotions(
+        &self,
+        store: &str,
+    ) -> Result<std::collections::BTreeSet<i32>> {
         use kefu_contract::Charge;
         let db = &self.app.db;
         let mut days = std::collections::BTreeSet::new();
@@ -244,7 +247,8 @@ impl Gate {
             days: self.booked_promotions(store).await?,
             ..Promotions::default()
         };
-        for (day, m) in extra {
+        let settings = self.settings_in_force().await?.settings;
+        for (day, m) in self.promotion_multipliers(store).await?.iter().chain(extra) {
             promotions.days.insert(*day);
             promotions.multipliers.insert(*day, *m);
         }
@@ -261,7 +265,11 @@ impl Gate {
             kefu_wfm::last_week_accuracy(&history, &promotions, forecast_weeks).map_err(invalid)?;
         let aht = self.handle_time(store, week - span, week - 1).await?;
         let required = |volume: f64| -> Option<u32> {
-            let input = kefu_wfm::StaffingInput::new(volume, aht?);
+            let input = kefu_wfm::StaffingInput {
+                volume,
+                aht_seconds: aht?,
+                rules: settings.staffing(store),
+            };
             kefu_wfm::staff(&input).ok().map(|a| a.agents_on_duty)
         };
         let day_text = |d: i32| crate::contracts::date_of(i64::from(d)).to_string();

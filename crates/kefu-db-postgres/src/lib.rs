@@ -362,3 +362,4 @@ kefu_db::sql_audit!(PostgresRepository, sqlx::Postgres);
 kefu_db::sql_qa!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);
 
 kefu_db::sql_billing!(PostgresRepository, sqlx::Postgres, crate::PostgresDialect);
+kefu_db::sql_wfm!(PostgresRepository, sqlx::Postgres);

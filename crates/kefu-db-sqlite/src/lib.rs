@@ -363,3 +363,4 @@ kefu_db::sql_audit!(SqliteRepository, sqlx::Sqlite);
 kefu_db::sql_qa!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
 
 kefu_db::sql_billing!(SqliteRepository, sqlx::Sqlite, crate::SqliteDialect);
+kefu_db::sql_wfm!(SqliteRepository, sqlx::Sqlite);

@@ -27,6 +27,8 @@ mod qa_sql;
 pub mod qa_trial;
 mod sql;
 pub mod store_facts;
+pub mod wfm;
+pub mod wfm_contract;
 
 use async_trait::async_trait;
 use kefu_domain::{Message, Order, Rating, StoreSettings};
@@ -44,6 +46,7 @@ pub use billing::{BillingStore, BillingTx};
 pub use dialect::{Dialect, is_busy};
 pub use kefu_kpi::transcript::{SessionQuery, SessionRow, Transcript};
 pub use qa::QaStore;
+pub use wfm::WfmStore;
 
 /// What adding one batch of records did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,12 +121,13 @@ pub trait Repository: Send + Sync {
 
 /// Everything kefu stores, as the sum of one small store trait per
 /// capability: records and figures ([`Repository`], the KPI store),
-/// accounts ([`Accounts`]), the audit log ([`AuditLog`]) and quality
-/// inspection ([`QaStore`]). Both backends
-/// implement every one of them.
-pub trait Database: Repository + Accounts + AuditLog + QaStore + BillingStore {}
+/// accounts ([`Accounts`]), the audit log ([`AuditLog`]), quality
+/// inspection ([`QaStore`]), contracts and billing ([`BillingStore`]) and
+/// workforce planning ([`WfmStore`]). Both backends implement every one of
+/// them.
+pub trait Database: Repository + Accounts + AuditLog + QaStore + BillingStore + WfmStore {}
 
-impl<T: Repository + Accounts + AuditLog + QaStore + BillingStore> Database for T {}
+impl<T: Repository + Accounts + AuditLog + QaStore + BillingStore + WfmStore> Database for T {}
 
 /// One import in progress: a database transaction.
 #[async_trait]

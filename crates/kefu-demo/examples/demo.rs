@@ -1,5 +1,5 @@
 //! Generates demo data by hand and times it:
-//! `cargo run --release -p kefu-demo --example demo -- DIR [MESSAGES] [SEED]`.
+//! `cargo run --release -p kefu-demo --example demo -- DIR [MESSAGES] [SEED] [WEEKS]`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,6 +13,9 @@ fn main() -> std::io::Result<()> {
     }
     if let Some(s) = args.next().and_then(|v| v.parse().ok()) {
         opts.seed = s;
+    }
+    if let Some(w) = args.next().and_then(|v| v.parse().ok()) {
+        opts.weeks = w;
     }
     let start = Instant::now();
     let summary = kefu_demo::write_dir(&opts, &dir, &mut |n| eprint!("\r{n} messages"))?;

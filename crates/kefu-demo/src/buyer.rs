@@ -3,7 +3,7 @@
 //! store; then payment reminders, shipping notices, after-sales sessions
 //! within 21 days of payment, and refunds.
 
-use crate::calendar::{DAY, HOUR, MONTH_END, PROMO_DAY, WARMUP_DAY, day_of, hour_of};
+use crate::calendar::{DAY, HOUR, MONTH_END, PROMO_DAY, WARMUP_DAY, day_of, hour_of, in_month};
 use crate::orders::Order;
 use crate::session::{Problem, Purpose};
 use crate::sim::Sim;
@@ -12,7 +12,7 @@ use crate::text;
 use std::io;
 
 impl Sim<'_, '_> {
-    /// Everything one new buyer does in the month.
+    /// Everything one new buyer does from their first record on.
     pub fn buyer_month(&mut self) -> io::Result<()> {
         match self.rng.below(100) {
             0..=81 => self.inquiring_buyer(),
@@ -25,7 +25,7 @@ impl Sim<'_, '_> {
     /// cases out of ten.
     fn inquiring_buyer(&mut self) -> io::Result<()> {
         let start = self.cal.sample(&mut self.rng);
-        let presale = day_of(start) < WARMUP_DAY && self.rng.chance(0.15);
+        let presale = (0..WARMUP_DAY).contains(&day_of(start)) && self.rng.chance(0.15);
         let sessions = 1 + self.rng.weighted(&[60, 25, 10, 5]);
         let mut agent = None;
         let mut at = start;
@@ -73,10 +73,8 @@ impl Sim<'_, '_> {
     fn contacted_buyer(&mut self) -> io::Result<()> {
         let day = day_of(self.cal.sample(&mut self.rng));
         let at = day * DAY + self.rng.range(10 * HOUR, 21 * HOUR);
-        let a = self
-            .store
-            .pick_agent(&mut self.rng, Team::PreSales, hour_of(at));
-        let pool = if day <= PROMO_DAY {
+        let a = self.pick_agent(Team::PreSales, at);
+        let pool = if in_month(day) && day <= PROMO_DAY {
             text::OUT_PROMO
         } else {
             &text::OUT_PROMO[1..]
@@ -141,9 +139,7 @@ impl Sim<'_, '_> {
         if at >= MONTH_END {
             return Ok(None);
         }
-        let a = self
-            .store
-            .pick_agent(&mut self.rng, Team::PreSales, hour_of(at));
+        let a = self.pick_agent(Team::PreSales, at);
         self.outbound(a, at, text::AGENT_MORNING, 0.45)?;
         Ok(Some(a))
     }
@@ -172,10 +168,8 @@ impl Sim<'_, '_> {
                 let at = (created + self.rng.range(15 * 60, 2 * HOUR)).max(self.now + 600);
                 if (9..23).contains(&hour_of(at)) && self.rng.chance(0.5) {
                     let a = match agent {
-                        Some(a) => a,
-                        None => self
-                            .store
-                            .pick_agent(&mut self.rng, Team::PreSales, hour_of(at)),
+                        Some(a) if self.roster.on_duty(at).any(|x| x == a) => a,
+                        _ => self.pick_agent(Team::PreSales, at),
                     };
                     self.outbound(a, at, text::OUT_UNPAID, 0.2)?;
                 }
@@ -184,9 +178,7 @@ impl Sim<'_, '_> {
                 if self.rng.chance(0.08) {
                     let day = day_of(paid) + self.rng.range(1, 3);
                     let at = (day * DAY + self.rng.range(10 * HOUR, 20 * HOUR)).max(self.now + 600);
-                    let a = self
-                        .store
-                        .pick_agent(&mut self.rng, Team::AfterSales, hour_of(at));
+                    let a = self.pick_agent(Team::AfterSales, at);
                     self.outbound(a, at, text::OUT_SHIPPED, 0.25)?;
                 }
                 if self.rng.chance(after) {

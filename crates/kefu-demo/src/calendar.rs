@@ -1,13 +1,10 @@
-//! The demo month, November 2026, as store-local seconds since
-//! 2026-11-01 00:00:00 (Asia/Shanghai), its traffic curve, and the writing of
-//! local times as `YYYY-MM-DD HH:MM:SS`.
+//! The demo's span and its traffic curve: `weeks` ordinary weeks of history
+//! (weekday and weekend volumes, growing by about 0.5 % a week towards
+//! November) and November 2026 with its 双11 surge.
 
+pub use crate::dates::{DAY, HOUR, day_of, hour_of};
 use crate::rng::Rng;
 
-/// Seconds in a day.
-pub const DAY: i64 = 86_400;
-/// Seconds in an hour.
-pub const HOUR: i64 = 3_600;
 /// Days in the month.
 pub const DAYS: i64 = 30;
 /// The first second after the month: nothing is written at or after it.
@@ -16,6 +13,8 @@ pub const MONTH_END: i64 = DAYS * DAY;
 pub const WARMUP_DAY: i64 = 9;
 /// Day index of 2026-11-11, 双11.
 pub const PROMO_DAY: i64 = 10;
+/// The most weeks of history generated.
+pub const MAX_WEEKS: u32 = 104;
 
 /// Relative traffic per local hour of an ordinary day: quiet at night,
 /// rising through the day, peaking in the evening.
@@ -23,19 +22,21 @@ const HOUR_WEIGHTS: [u64; 24] = [
     7, 3, 2, 1, 1, 1, 2, 5, 14, 30, 40, 42, 36, 38, 42, 42, 40, 38, 40, 48, 62, 70, 64, 42,
 ];
 
-/// The day index (0 = 11-01) of a time.
-pub fn day_of(t: i64) -> i64 {
-    t.div_euclid(DAY)
-}
+/// Growth of a day's volume over the one before, in parts per 100,000:
+/// 1.00071 a day is about 0.5 % a week.
+const DAILY_GROWTH: (u64, u64) = (100_071, 100_000);
 
-/// The local hour (0–23) of a time.
-pub fn hour_of(t: i64) -> i64 {
-    t.rem_euclid(DAY) / HOUR
-}
+/// A day's volume at November's level, in millionths.
+const LEVEL: u64 = 1_000_000;
 
-/// 2026-11-01 is a Sunday, so day indices 0, 6, 7, 13, … are weekends.
+/// 2026-11-01 is a Sunday, so day indices …, −7, −1, 0, 6, 7, 13, … are weekends.
 pub fn is_weekend(day: i64) -> bool {
     matches!(day.rem_euclid(7), 0 | 6)
+}
+
+/// Whether `day` is in November, the month of the promotion.
+pub fn in_month(day: i64) -> bool {
+    (0..DAYS).contains(&day)
 }
 
 /// Relative volume of a whole day (an ordinary weekday is 100).
@@ -45,7 +46,7 @@ fn day_factor(day: i64) -> u64 {
         11 => 170,
         12 => 135,
         d if is_weekend(d) => 118,
-        d if d < PROMO_DAY => 106,
+        d if (0..PROMO_DAY).contains(&d) => 106,
         _ => 100,
     }
 }
@@ -62,134 +63,96 @@ fn hour_boost(day: i64, hour: usize) -> u64 {
     }
 }
 
-/// Cumulative traffic weights of the month, for sampling start times.
+/// Cumulative traffic weights of the span, for sampling start times.
 pub struct Calendar {
-    day_cdf: [u64; DAYS as usize],
-    hour_cdf: [[u64; 24]; DAYS as usize],
+    first_day: i64,
+    day_cdf: Vec<u64>,
+    hour_cdf: Vec<[u64; 24]>,
 }
 
 impl Calendar {
-    /// The November 2026 curve.
-    pub fn new() -> Calendar {
-        let mut day_cdf = [0u64; DAYS as usize];
-        let mut hour_cdf = [[0u64; 24]; DAYS as usize];
-        let mut total = 0;
-        for d in 0..DAYS as usize {
-            let mut acc = 0;
-            for h in 0..24 {
-                acc += HOUR_WEIGHTS[h] * hour_boost(d as i64, h);
-                hour_cdf[d][h] = acc;
-            }
-            total += acc * day_factor(d as i64);
-            day_cdf[d] = total;
+    /// The curve of `weeks` (at most [`MAX_WEEKS`]) weeks of history and November 2026.
+    pub fn new(weeks: u32) -> Calendar {
+        let first_day = -7 * i64::from(weeks.min(MAX_WEEKS));
+        let days = (DAYS - first_day) as usize;
+        let mut levels = vec![LEVEL; days];
+        for i in (0..(-first_day) as usize).rev() {
+            levels[i] = levels[i + 1] * DAILY_GROWTH.1 / DAILY_GROWTH.0;
         }
-        Calendar { day_cdf, hour_cdf }
+        let mut day_cdf = Vec::with_capacity(days);
+        let mut hour_cdf = Vec::with_capacity(days);
+        let mut total = 0;
+        for (i, level) in levels.into_iter().enumerate() {
+            let day = first_day + i as i64;
+            let mut hours = [0u64; 24];
+            let mut acc = 0;
+            for (h, slot) in hours.iter_mut().enumerate() {
+                acc += HOUR_WEIGHTS[h] * hour_boost(day, h);
+                *slot = acc;
+            }
+            total += acc * day_factor(day) * level / 1_000;
+            day_cdf.push(total);
+            hour_cdf.push(hours);
+        }
+        Calendar {
+            first_day,
+            day_cdf,
+            hour_cdf,
+        }
     }
 
-    /// A time anywhere in the month, following the traffic curve.
+    /// Day index of the first day (0 without history).
+    pub fn first_day(&self) -> i64 {
+        self.first_day
+    }
+
+    /// The first second of the span.
+    pub fn start(&self) -> i64 {
+        self.first_day * DAY
+    }
+
+    /// Number of days of the span.
+    pub fn days(&self) -> usize {
+        self.day_cdf.len()
+    }
+
+    /// The weight of the whole span and of November alone.
+    pub fn weights(&self) -> (u64, u64) {
+        let total = self.day_cdf.last().copied().unwrap_or(0);
+        let before = match (-self.first_day) as usize {
+            0 => 0,
+            n => self.day_cdf[n - 1],
+        };
+        (total, total - before)
+    }
+
+    /// A time anywhere in the span, following the traffic curve.
     pub fn sample(&self, rng: &mut Rng) -> i64 {
-        let r = rng.below(self.day_cdf[DAYS as usize - 1]);
+        let r = rng.below(self.weights().0);
         let day = self.day_cdf.partition_point(|&c| c <= r) as i64;
-        self.sample_in_day(rng, day)
+        self.sample_in_day(rng, self.first_day + day)
     }
 
     /// A time on day index `day` following that day's hourly curve;
-    /// [`MONTH_END`] when the day is past the month.
+    /// [`MONTH_END`] when the day is outside the span.
     pub fn sample_in_day(&self, rng: &mut Rng, day: i64) -> i64 {
-        if !(0..DAYS).contains(&day) {
+        if !(self.first_day..DAYS).contains(&day) {
             return MONTH_END;
         }
-        let cdf = &self.hour_cdf[day as usize];
+        let cdf = &self.hour_cdf[(day - self.first_day) as usize];
         let r = rng.below(cdf[23]);
         let hour = cdf.partition_point(|&c| c <= r) as i64;
         day * DAY + hour * HOUR + rng.range(0, HOUR - 1)
     }
 }
 
-/// Days since 1970-01-01 of 2026-11-01.
-const EPOCH_DAYS: i64 = 20_758;
-
-/// The (year, month, day) of a count of days since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Appends `v` in decimal, zero-padded to `width` digits.
-pub fn push_padded(buf: &mut Vec<u8>, v: u64, width: usize) {
-    let mut tmp = [b'0'; 20];
-    let mut i = tmp.len();
-    let mut v = v;
-    while v > 0 {
-        i -= 1;
-        tmp[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    let start = i.min(tmp.len() - width.clamp(1, 20));
-    buf.extend_from_slice(&tmp[start..]);
-}
-
-/// Appends the local date `YYYY-MM-DD` of a time.
-pub fn push_date(buf: &mut Vec<u8>, t: i64) {
-    let (y, m, d) = civil_from_days(EPOCH_DAYS + day_of(t));
-    push_padded(buf, y as u64, 4);
-    buf.push(b'-');
-    push_padded(buf, m as u64, 2);
-    buf.push(b'-');
-    push_padded(buf, d as u64, 2);
-}
-
-/// Appends the local time `YYYY-MM-DD HH:MM:SS`.
-pub fn push_time(buf: &mut Vec<u8>, t: i64) {
-    push_date(buf, t);
-    let s = t.rem_euclid(DAY) as u64;
-    buf.push(b' ');
-    push_padded(buf, s / 3600, 2);
-    buf.push(b':');
-    push_padded(buf, s / 60 % 60, 2);
-    buf.push(b':');
-    push_padded(buf, s % 60, 2);
-}
-
-/// The local date `YYYY-MM-DD` of a time.
-pub fn date_string(t: i64) -> String {
-    let mut buf = Vec::with_capacity(10);
-    push_date(&mut buf, t);
-    String::from_utf8_lossy(&buf).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(t: i64) -> String {
-        let mut b = Vec::new();
-        push_time(&mut b, t);
-        String::from_utf8(b).unwrap_or_default()
-    }
-
-    #[test]
-    fn formats_times() {
-        assert_eq!(text(0), "2026-11-01 00:00:00");
-        assert_eq!(
-            text(PROMO_DAY * DAY + 20 * HOUR + 61),
-            "2026-11-11 20:01:01"
-        );
-        assert_eq!(text(MONTH_END - 1), "2026-11-30 23:59:59");
-        assert_eq!(text(MONTH_END), "2026-12-01 00:00:00");
-        assert_eq!(date_string(5 * DAY), "2026-11-06");
-    }
-
     #[test]
     fn samples_stay_in_month() {
-        let cal = Calendar::new();
+        let cal = Calendar::new(0);
         let mut rng = Rng::new(1);
         let mut promo = 0;
         for _ in 0..20_000 {
@@ -198,5 +161,30 @@ mod tests {
             promo += i32::from(day_of(t) == PROMO_DAY);
         }
         assert!(promo > 2_000, "{promo}");
+        assert_eq!(cal.weights().0, cal.weights().1);
+    }
+
+    #[test]
+    fn history_is_ordinary_and_grows() {
+        let cal = Calendar::new(13);
+        assert_eq!((cal.first_day(), cal.days()), (-91, 121));
+        assert!(is_weekend(-91) && is_weekend(-85) && !is_weekend(-90));
+        let (total, november) = cal.weights();
+        let share = november as f64 / total as f64;
+        assert!((0.25..0.35).contains(&share), "{share}");
+        let day = |d: i64| {
+            let i = (d - cal.first_day()) as usize;
+            cal.day_cdf[i] - if i == 0 { 0 } else { cal.day_cdf[i - 1] }
+        };
+        // A Monday 13 weeks back against the last Monday of October.
+        let growth = day(-6) as f64 / day(-90) as f64;
+        assert!((1.05..1.08).contains(&growth), "{growth}");
+        assert!(day(-2) * 100 / day(-1) < 90, "weekdays below Saturdays");
+        let mut rng = Rng::new(2);
+        for _ in 0..5_000 {
+            let t = cal.sample(&mut rng);
+            assert!((cal.start()..MONTH_END).contains(&t));
+        }
+        assert_eq!(Calendar::new(u32::MAX).first_day(), -7 * 104);
     }
 }

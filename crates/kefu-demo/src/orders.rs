@@ -2,6 +2,7 @@
 //! minutes or never, and the order row with platform-like order ids.
 
 use crate::calendar::{DAY, HOUR, MONTH_END, PROMO_DAY, WARMUP_DAY, day_of};
+use crate::dates::ymd;
 use crate::sim::Sim;
 use crate::stores::Platform;
 use std::io;
@@ -65,7 +66,8 @@ impl Sim<'_, '_> {
         c.text(&store.code);
         match store.platform {
             Platform::Pdd => {
-                let prefix = format!("2611{:02}-{}", day_of(o.created) + 1, store.number);
+                let (y, m, d) = ymd(day_of(o.created));
+                let prefix = format!("{:02}{m:02}{d:02}-{}", y % 100, store.number);
                 c.id(&prefix, self.order_seq, 9);
             }
             _ => c.id(&store.number.to_string(), self.order_seq, 11),

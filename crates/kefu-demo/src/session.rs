@@ -2,7 +2,7 @@
 //! handling, the rounds of questions and answers, transfers from pre-sales
 //! to after-sales, the closing, the rating invitation and the rating.
 
-use crate::calendar::{HOUR, PROMO_DAY, day_of, hour_of};
+use crate::calendar::{HOUR, PROMO_DAY, day_of, hour_of, in_month};
 use crate::sim::{Kind, Sender, Sim};
 use crate::stores::{Greeting, Team};
 use crate::text::{self, Topic};
@@ -71,7 +71,7 @@ impl Sim<'_, '_> {
             Purpose::AfterSales(_) if self.rng.chance(0.6) => Team::AfterSales,
             _ => Team::PreSales,
         };
-        let agent = self.store.pick_agent(&mut self.rng, team, hour);
+        let agent = self.pick_agent(team, self.now);
         let asked = self.open(purpose)?;
         let fate = self.rng.below(1000);
         // Buyers who get no answer at all mostly left before any greeting.
@@ -192,7 +192,12 @@ impl Sim<'_, '_> {
             let more: &&'static Topic = self.rng.pick(&text::AFTER_SALES_MORE);
             return more;
         }
-        let promo = if day_of(self.now) <= PROMO_DAY { 18 } else { 0 };
+        let day = day_of(self.now);
+        let promo = if in_month(day) && day <= PROMO_DAY {
+            18
+        } else {
+            0
+        };
         match self.rng.weighted(&[45, 20, 12, promo, 8, 1]) {
             0 => self.rng.pick(self.store.category.topics),
             1 => &text::SHIPPING,
@@ -228,18 +233,20 @@ impl Sim<'_, '_> {
         )
     }
 
-    /// Pre-sales agent `cur` hands the buyer to an after-sales agent, who
-    /// introduces themselves; returns the new agent.
-    fn transfer(&mut self, cur: usize) -> io::Result<usize> {
+    /// Pre-sales agent `cur` hands the buyer to an after-sales agent on
+    /// duty, who introduces themselves; returns the new agent, or `None`
+    /// (nothing written) when no after-sales agent is on duty and `cur`
+    /// answers themselves.
+    fn transfer(&mut self, cur: usize) -> io::Result<Option<usize>> {
+        let Some(target) = self.on_duty_agent(Team::AfterSales, self.now) else {
+            return Ok(None);
+        };
         self.reply(cur, text::TRANSFER_NOTE)?;
-        let target = self
-            .store
-            .pick_agent(&mut self.rng, Team::AfterSales, hour_of(self.now));
         let d = self.rng.range(1, 5);
         self.transfer_event(d, target)?;
         let at = self.now + self.response(target);
         self.agent_says(target, at, text::AFTER_HELLO)?;
-        Ok(target)
+        Ok(Some(target))
     }
 
     /// A session served by agent `agent` (the buyer has already written;
@@ -284,8 +291,12 @@ impl Sim<'_, '_> {
                     self.buyer_says(d, text::BUYER_EXTRA)?;
                 }
             }
-            if presales && (stray || (after_sales && i == 0)) {
-                cur = self.transfer(cur)?;
+            let handed = match presales && (stray || (after_sales && i == 0)) {
+                true => self.transfer(cur)?,
+                false => None,
+            };
+            if let Some(target) = handed {
+                cur = target;
                 let at = self.now + self.rng.range(5, 40);
                 self.agent_says(cur, at, topic.a)?;
             } else {

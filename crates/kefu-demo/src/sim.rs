@@ -3,11 +3,13 @@
 //!
 //! Records of a buyer are written in time order; `now` is the time of the
 //! buyer's latest record and never goes back. Anything at or after the end
-//! of the month is silently dropped.
+//! of the month is silently dropped. Agents are picked among those on duty
+//! at the minute, as the store's schedule says.
 
 use crate::calendar::{Calendar, MONTH_END, PROMO_DAY, day_of};
 use crate::rng::Rng;
-use crate::stores::{Greeting, Store};
+use crate::schedule::StoreRoster;
+use crate::stores::{Greeting, Store, Team};
 use crate::text::{CITIES, COUPONS, COURIERS, Vars, render};
 use crate::writer::{Csv, MESSAGES_HEADER, ORDERS_HEADER, RATINGS_HEADER};
 use std::io::{self, Write};
@@ -120,7 +122,9 @@ impl<'w> Outputs<'w> {
 pub struct Sim<'a, 'w> {
     /// The store.
     pub store: &'a Store,
-    /// The month's traffic curve.
+    /// Its agents' schedule and working time.
+    pub roster: &'a StoreRoster,
+    /// The span's traffic curve.
     pub cal: &'a Calendar,
     /// This store's random stream.
     pub rng: Rng,
@@ -144,11 +148,18 @@ pub struct Sim<'a, 'w> {
 }
 
 impl<'a, 'w> Sim<'a, 'w> {
-    /// A simulation of `store` writing to `out`.
-    pub fn new(store: &'a Store, cal: &'a Calendar, rng: Rng, out: &'a mut Outputs<'w>) -> Self {
+    /// A simulation of `store`, staffed as `roster` says, writing to `out`.
+    pub fn new(
+        store: &'a Store,
+        roster: &'a StoreRoster,
+        cal: &'a Calendar,
+        rng: Rng,
+        out: &'a mut Outputs<'w>,
+    ) -> Self {
         let (product, price) = store.category.products[0];
         Sim {
             store,
+            roster,
             cal,
             rng,
             out,
@@ -170,15 +181,15 @@ impl<'a, 'w> Sim<'a, 'w> {
             buyer_seq: 0,
             msg_seq: 0,
             order_seq: 0,
-            now: 0,
-            last_buyer: 0,
-            last_record: 0,
+            now: cal.start(),
+            last_buyer: cal.start(),
+            last_record: cal.start(),
         }
     }
 
-    /// Generates buyers until the store's message budget is reached.
-    pub fn run(&mut self) -> io::Result<()> {
-        let target = self.out.msgs.rows + self.store.budget;
+    /// Generates buyers until `budget` more messages are written.
+    pub fn run(&mut self, budget: u64) -> io::Result<()> {
+        let target = self.out.msgs.rows + budget;
         while self.out.msgs.rows < target {
             self.next_buyer();
             self.buyer_month()?;
@@ -211,8 +222,32 @@ impl<'a, 'w> Sim<'a, 'w> {
         self.vars.days = rng.range(2, 5);
         self.vars.coupon = *rng.pick(COUPONS);
         self.vars.city = *rng.pick(CITIES);
-        self.now = 0;
-        self.last_buyer = 0;
+        self.now = self.cal.start();
+        self.last_buyer = self.now;
+    }
+
+    /// An agent of `team` on duty at `t`; when none is, one of the store's
+    /// other team on duty (covering); when no one is, an agent of `team`
+    /// with a shift that day (on a break or outside it), else any agent of
+    /// `team`: unrostered work.
+    pub fn pick_agent(&mut self, team: Team, t: i64) -> usize {
+        let (store, roster) = (self.store, self.roster);
+        let of_team = |a: &usize| store.agents[*a].team == team;
+        let everyone = 0..store.agents.len();
+        let at_work = |a: &usize| of_team(a) && roster.planned(*a, t);
+        let rng = &mut self.rng;
+        choose(rng, roster.on_duty(t).filter(of_team))
+            .or_else(|| choose(rng, roster.on_duty(t)))
+            .or_else(|| choose(rng, everyone.clone().filter(at_work)))
+            .or_else(|| choose(rng, everyone.filter(of_team)))
+            .unwrap_or(0)
+    }
+
+    /// An agent of `team` on duty at `t`, if any.
+    pub fn on_duty_agent(&mut self, team: Team, t: i64) -> Option<usize> {
+        let store = self.store;
+        let of_team = |a: &usize| store.agents[*a].team == team;
+        choose(&mut self.rng, self.roster.on_duty(t).filter(of_team))
     }
 
     /// Writes a message at `at` (or `now` if later) with the content of
@@ -329,4 +364,14 @@ impl<'a, 'w> Sim<'a, 'w> {
         c.int(score);
         c.end()
     }
+}
+
+/// One of `pool` chosen uniformly with one draw of `rng`, or `None` (no
+/// draw) when it is empty.
+fn choose(rng: &mut Rng, pool: impl Iterator<Item = usize> + Clone) -> Option<usize> {
+    let n = pool.clone().count();
+    if n == 0 {
+        return None;
+    }
+    pool.into_iter().nth(rng.below(n as u64) as usize)
 }

@@ -1,9 +1,10 @@
 //! The provider's client stores on four platforms, the agents who staff them
-//! (pre-sales 售前 and after-sales 售后 teams, on shifts), and how the
-//! message target is shared among stores.
+//! (pre-sales 售前 and after-sales 售后 teams, one person per account), and
+//! how November's message target is shared among stores.
 
 use crate::catalogue::{AGENT_NICKS, BRANDS, CATEGORIES, Category};
 use crate::rng::Rng;
+use std::collections::HashSet;
 
 /// Messages per store on average.
 const MESSAGES_PER_STORE: u64 = 33_000;
@@ -66,28 +67,20 @@ pub enum Team {
     AfterSales,
 }
 
-/// When an agent is on duty (local hours, end excluded; late shifts run
-/// into the first hour after midnight).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shift {
-    /// 08:00–01:00, the only agent of a team.
-    Full,
-    /// 08:00–17:00.
-    Early,
-    /// 15:00–01:00.
-    Late,
-    /// 09:00–22:00.
-    Day,
-}
-
-impl Shift {
-    /// Whether the agent works in local hour `hour`.
-    pub fn on_duty(self, hour: i64) -> bool {
+impl Team {
+    /// The skill in plans: `presale` or `aftersale`.
+    pub fn skill(self) -> &'static str {
         match self {
-            Shift::Full => hour >= 8 || hour == 0,
-            Shift::Early => (8..17).contains(&hour),
-            Shift::Late => hour >= 15 || hour == 0,
-            Shift::Day => (9..22).contains(&hour),
+            Team::PreSales => "presale",
+            Team::AfterSales => "aftersale",
+        }
+    }
+
+    /// 售前 or 售后.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Team::PreSales => "售前",
+            Team::AfterSales => "售后",
         }
     }
 }
@@ -110,10 +103,11 @@ pub struct Agent {
     pub account: String,
     /// The nickname used in chat.
     pub nick: String,
+    /// The person behind the account, unique over the demo: the nick, with
+    /// a number suffix where another store's agent already has it.
+    pub person: String,
     /// Team.
     pub team: Team,
-    /// Shift.
-    pub shift: Shift,
     /// Response-time factor in percent (100 = typical).
     pub speed: i64,
 }
@@ -134,30 +128,8 @@ pub struct Store {
     pub greeting: Greeting,
     /// Its agents; at least one per team.
     pub agents: Vec<Agent>,
-    /// Message rows to generate for it.
+    /// Message rows to generate for it in November.
     pub budget: u64,
-}
-
-impl Store {
-    /// An agent of `team` on duty at `hour` (any of the team when none is).
-    pub fn pick_agent(&self, rng: &mut Rng, team: Team, hour: i64) -> usize {
-        let on = |a: &Agent| a.team == team && a.shift.on_duty(hour);
-        let mut n = self.agents.iter().filter(|a| on(a)).count();
-        let any = n == 0;
-        if any {
-            n = self.agents.iter().filter(|a| a.team == team).count();
-        }
-        let mut k = rng.below(n as u64) as usize;
-        for (i, a) in self.agents.iter().enumerate() {
-            if a.team == team && (any || a.shift.on_duty(hour)) {
-                if k == 0 {
-                    return i;
-                }
-                k -= 1;
-            }
-        }
-        0
-    }
 }
 
 /// Shares `total` among `weights` proportionally (remainders to the first).
@@ -190,6 +162,7 @@ pub fn build(messages: u64, seed: u64) -> Vec<Store> {
     let agents_total = ((count as u64 * 33 + 5) / 10).max(2 * count as u64);
     let extra = share(agents_total - 2 * count as u64, &sizes);
     let mut per_platform = [0u32; 4];
+    let mut people = HashSet::new();
     let mut stores = Vec::with_capacity(count);
     for i in 0..count {
         let p = if i < 4 {
@@ -213,7 +186,10 @@ pub fn build(messages: u64, seed: u64) -> Vec<Store> {
             4..=6 => Greeting::Auto,
             _ => Greeting::Plain,
         };
-        let agents = staff(&mut rng, &code, platform, 2 + extra[i] as usize);
+        let mut agents = staff(&mut rng, &code, platform, 2 + extra[i] as usize);
+        for a in &mut agents {
+            a.person = unique_person(&mut people, &a.nick);
+        }
         stores.push(Store {
             code,
             number,
@@ -226,6 +202,19 @@ pub fn build(messages: u64, seed: u64) -> Vec<Store> {
         });
     }
     stores
+}
+
+/// `nick` if no one in `taken` has it yet, else `nick2`, `nick3`, …; the
+/// name returned is added to `taken`.
+fn unique_person(taken: &mut HashSet<String>, nick: &str) -> String {
+    let mut name = nick.to_string();
+    let mut k = 1;
+    while taken.contains(&name) {
+        k += 1;
+        name = format!("{nick}{k}");
+    }
+    taken.insert(name.clone());
+    name
 }
 
 /// `n` (≥ 2) agents, about two thirds of them pre-sales, at least one per team.
@@ -243,7 +232,6 @@ fn staff(rng: &mut Rng, code: &str, platform: Platform, n: usize) -> Vec<Agent> 
     let len = AGENT_NICKS.len();
     let offset = rng.below(len as u64) as usize;
     let step = 1 + rng.below(len as u64 - 1) as usize;
-    let mut seen = [0usize; 2];
     teams
         .iter()
         .enumerate()
@@ -253,19 +241,7 @@ fn staff(rng: &mut Rng, code: &str, platform: Platform, n: usize) -> Vec<Agent> 
                 0 => stem.to_string(),
                 k => format!("{stem}{}", k + 1),
             };
-            let t = usize::from(team == Team::AfterSales);
-            let members = teams.iter().filter(|&&x| x == team).count();
-            let shift = match (team, members) {
-                (_, 1) => Shift::Full,
-                (Team::AfterSales, _) if seen[t] % 3 != 2 => Shift::Day,
-                _ if seen[t] % 2 == 0 => Shift::Early,
-                _ => Shift::Late,
-            };
-            seen[t] += 1;
-            let role = match team {
-                Team::PreSales => "售前",
-                Team::AfterSales => "售后",
-            };
+            let role = team.zh();
             let account = match (platform, team) {
                 (Platform::Douyin | Platform::Pdd, _) => format!("{code}:{role}-{nick}"),
                 (Platform::Tmall, Team::PreSales) | (Platform::Jd, Team::PreSales) => {
@@ -277,8 +253,8 @@ fn staff(rng: &mut Rng, code: &str, platform: Platform, n: usize) -> Vec<Agent> 
             Agent {
                 account,
                 nick,
+                person: String::new(),
                 team,
-                shift,
                 speed: rng.range(60, 140),
             }
         })
@@ -306,6 +282,12 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), s.agents.len());
         }
+        let people: HashSet<&str> = big
+            .iter()
+            .flat_map(|s| s.agents.iter().map(|a| a.person.as_str()))
+            .collect();
+        assert_eq!(people.len(), 1000);
+        assert!(people.contains("小美") && people.contains("小美2"));
         let tiny = build(0, 3);
         let prefixes: Vec<&str> = tiny.iter().map(|s| &s.code[..2]).collect();
         assert_eq!(prefixes, ["dy", "tm", "jd", "pd"]);

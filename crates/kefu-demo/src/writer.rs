@@ -1,6 +1,6 @@
 //! A minimal buffered CSV row writer (RFC 4180 quoting, `\n` line ends).
 
-use crate::calendar::{push_padded, push_time};
+use crate::dates::{push_padded, push_time};
 use std::io::{self, Write};
 
 /// Bytes buffered before they go to the underlying writer.

@@ -407,6 +407,7 @@ fn views_sum_to_facts_on_a_demo_month() {
     let opts = kefu_demo::DemoOptions {
         messages: 30_000,
         seed: 7,
+        weeks: 0,
     };
     kefu_demo::generate(&opts, &mut m, &mut o, &mut r, &mut |_| {}).unwrap();
     let (m, o, r) = records(&m, &o, &r);

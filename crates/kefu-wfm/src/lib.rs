@@ -15,16 +15,28 @@
 //!   hours, the lexicographic objective, a local search solver (greedy
 //!   construction, late acceptance hill climbing) and the reasons of the
 //!   gaps left, the JSON answer and a lower bound for benchmarks;
+//! - [`adherence`]: when agents worked by the chat logs against their
+//!   shifts: late starts, early ends, unrostered work;
+//! - [`plan`]: the planning settings a provider keeps (rules, shifts,
+//!   agents' hours and leave, stores' weights and staffing targets) and
+//!   the roster instance built from them and the database's agents;
+//! - [`shifts`]: the aggregate shift-scheduling problem (agents starting
+//!   each template on each day, as `pyworkforce` states it), solved
+//!   exactly: a minimum-cost flow when templates cover consecutive
+//!   periods, branch and bound otherwise;
 //! - [`error`]: the input error of the calculations, naming the field, in
 //!   Chinese and English (a roster instance has its own,
 //!   [`roster::InstanceError`]).
 
 #![warn(missing_docs)]
 
+pub mod adherence;
 pub mod erlang;
 pub mod error;
 pub mod forecast;
+pub mod plan;
 pub mod roster;
+pub mod shifts;
 
 pub use erlang::{StaffingAnswer, StaffingInput, StaffingRules, erlang_c, service_level, staff};
 pub use error::InputError;

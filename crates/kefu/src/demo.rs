@@ -1,4 +1,5 @@
-//! `kefu demo`: writes a realistic demo month.
+//! `kefu demo`: writes a realistic demo month with weeks of history before
+//! it, and with `--load` imports it with the demo's workforce.
 
 use crate::import::{ImportArgs, ImportKind};
 use crate::lang::tr;
@@ -19,6 +20,9 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Ordinary weeks of history before the month (for forecasts).
+    #[arg(long, default_value_t = kefu_demo::DEFAULT_WEEKS)]
+    weeks: u32,
     /// Then import the files into the database (--db) and print the KPIs by store.
     #[arg(long)]
     load: bool,
@@ -29,8 +33,9 @@ pub async fn run(db: &str, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     let opts = kefu_demo::DemoOptions {
         messages: a.messages,
         seed: a.seed,
+        weeks: a.weeks,
     };
-    let bar = ProgressBar::new(a.messages);
+    let bar = ProgressBar::new(kefu_demo::target_messages(&opts));
     bar.set_style(
         ProgressStyle::with_template("{spinner} {bar:40} {human_pos}/{human_len} {per_sec} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -63,6 +68,9 @@ pub async fn run(db: &str, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
+        let app = crate::db::app(db).await?;
+        crate::demo_wfm::seed(&crate::db::cli_gate(&app), &kefu_demo::plan(&opts)).await?;
+        app.close().await?;
         return crate::kpi::run(db, &crate::kpi::KpiArgs::by_store()).await;
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@ mod billing;
 mod contract;
 mod db;
 mod demo;
+mod demo_wfm;
 mod import;
 mod kpi;
 mod lang;
@@ -19,6 +20,7 @@ mod store;
 mod token;
 mod user;
 mod wfm;
+mod wfm_db;
 mod wfm_forecast;
 mod wfm_roster;
 

@@ -18,6 +18,9 @@ pub struct ServeArgs {
     /// first.
     #[arg(long)]
     demo: bool,
+    /// Ordinary weeks of history the demo holds before its month.
+    #[arg(long, default_value_t = kefu_demo::DEFAULT_WEEKS)]
+    demo_weeks: u32,
     /// Mark cookies Secure (when kefu is reached through HTTPS).
     #[arg(long)]
     secure_cookies: bool,
@@ -36,7 +39,7 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
         let empty = app.counts().await?.messages == 0;
         app.close().await?;
         if a.demo && empty {
-            load_demo(db_url).await?;
+            load_demo(db_url, &demo_options(a)).await?;
         }
     }
     let app = crate::db::app(db_url).await?;
@@ -44,7 +47,7 @@ pub async fn run(db_url: &str, a: &ServeArgs) -> anyhow::Result<ExitCode> {
         let gate = crate::db::cli_gate(&app);
         accounts.push(add(&gate, "admin", Role::Admin, None, None, Vec::new()).await?);
         if a.demo {
-            accounts.extend(demo_accounts(&gate).await?);
+            accounts.extend(demo_accounts(&gate, &demo_options(a)).await?);
         }
     }
     let listener = tokio::net::TcpListener::bind(a.listen)
@@ -140,8 +143,17 @@ async fn shutdown_signal() {
     tracing::info!(target: "kefu", "shutting down: finishing the requests under way");
 }
 
+/// The demo's options: 200,000 messages in its month, seed 1.
+fn demo_options(a: &ServeArgs) -> kefu_demo::DemoOptions {
+    kefu_demo::DemoOptions {
+        messages: 200_000,
+        seed: 1,
+        weeks: a.demo_weeks,
+    }
+}
+
 /// Writes the demo month to a temporary folder and imports it.
-async fn load_demo(db_url: &str) -> anyhow::Result<()> {
+async fn load_demo(db_url: &str, opts: &kefu_demo::DemoOptions) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     eprintln!(
         "{}",
@@ -150,11 +162,7 @@ async fn load_demo(db_url: &str) -> anyhow::Result<()> {
             "writing and importing the demo month…"
         )
     );
-    let opts = kefu_demo::DemoOptions {
-        messages: 200_000,
-        seed: 1,
-    };
-    kefu_demo::write_dir(&opts, dir.path(), &mut |_| {})?;
+    kefu_demo::write_dir(opts, dir.path(), &mut |_| {})?;
     let args = crate::import::ImportArgs::new(
         crate::import::ImportKind::Dir,
         vec![dir.path().to_path_buf()],
@@ -190,8 +198,12 @@ async fn add(
 
 /// The demo's accounts: a manager, two inspectors (one reviews, the other
 /// decides the appeals), a client owning the first two stores, a team lead
-/// of the first store's agents, and one agent.
-async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)>> {
+/// of the first store's agents, and one agent; then the workforce of the
+/// demo ([`crate::demo_wfm`]).
+async fn demo_accounts(
+    gate: &Gate,
+    opts: &kefu_demo::DemoOptions,
+) -> anyhow::Result<Vec<(String, Role, String)>> {
     let stores: Vec<String> = gate.stores().await?.into_iter().map(|(c, _)| c).collect();
     let first: Vec<String> = stores.iter().take(2).cloned().collect();
     let agents: Vec<String> = match first.first() {
@@ -218,6 +230,7 @@ async fn demo_accounts(gate: &Gate) -> anyhow::Result<Vec<(String, Role, String)
     if let [one, two] = first.as_slice() {
         demo_contracts(gate, client, one, two).await?;
     }
+    crate::demo_wfm::seed(gate, &kefu_demo::plan(opts)).await?;
     Ok(out)
 }
 

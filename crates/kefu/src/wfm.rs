@@ -12,6 +12,9 @@ use clap::{Args, Subcommand};
 use kefu_wfm::{StaffingInput, StaffingRules, staff};
 use std::process::ExitCode;
 
+#[path = "wfm_shifts.rs"]
+mod wfm_shifts;
+
 /// Subcommands of `kefu wfm`.
 #[derive(Debug, Subcommand)]
 pub enum WfmCommand {
@@ -40,11 +43,28 @@ pub enum WfmCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
-    /// Solve a roster problem given whole as the TOML of wfm.md §5.
+    /// How many agents start each shift template on each day: the
+    /// aggregate problem, solved exactly (JSON in, see wfm_shifts.rs).
+    Shifts(wfm_shifts::ShiftsArgs),
+    /// Solve a roster: a problem given whole as the TOML of wfm.md §5
+    /// (`--instance`), or built from the database (`--from --days`).
     Roster {
         /// The instance file (its `requirements` CSV beside it).
         #[arg(long)]
-        instance: std::path::PathBuf,
+        instance: Option<std::path::PathBuf>,
+        /// From the database: the first day planned (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// From the database: days planned.
+        #[arg(long, default_value_t = 28)]
+        days: u32,
+        /// From the database: keep the roster (pages, adherence).
+        #[arg(long)]
+        save: bool,
+        /// From the database: also write the instance built
+        /// (instance.toml, required.csv) into this directory.
+        #[arg(long)]
+        instance_out: Option<std::path::PathBuf>,
         /// table, json or xlsx.
         #[arg(long, default_value = "table")]
         format: String,
@@ -58,6 +78,45 @@ pub enum WfmCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Late starts, early ends and unrostered work by agent and day: the
+    /// chat logs against the stored rosters.
+    Adherence {
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// table, csv, json or xlsx.
+        #[arg(long, default_value = "table")]
+        format: crate::output::Format,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// A promotion day planned: the extra agents per interval and whether
+    /// the stored roster covers them.
+    Surge {
+        /// The store's code.
+        #[arg(long)]
+        store: String,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// table, csv, json or xlsx.
+        #[arg(long, default_value = "table")]
+        format: crate::output::Format,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// The planning settings (rules, shifts, agents' hours and leave,
+    /// stores' weights and staffing targets).
+    #[command(subcommand)]
+    Settings(crate::wfm_db::SettingsCommand),
+    /// The promotion calendar.
+    #[command(subcommand)]
+    Promotion(crate::wfm_db::PromotionCommand),
 }
 
 /// The flags of `kefu wfm erlang`.
@@ -115,16 +174,53 @@ pub async fn run(db: &str, c: &WfmCommand) -> anyhow::Result<ExitCode> {
             )
             .await;
         }
+        WfmCommand::Shifts(a) => {
+            wfm_shifts::run(a)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         WfmCommand::Roster {
             instance,
+            from,
+            days,
+            save,
+            instance_out,
             format,
             out,
             iterations,
             seed,
         } => {
-            crate::wfm_roster::run(instance, format, out.as_deref(), *iterations, *seed)?;
+            crate::wfm_db::roster_source(instance.as_deref(), from.as_deref())?;
+            if let Some(from) = from {
+                let a = crate::wfm_db::RosterFromDb {
+                    from,
+                    days: *days,
+                    format,
+                    out: out.as_deref(),
+                    iterations: *iterations,
+                    save: *save,
+                    instance_out: instance_out.as_deref(),
+                };
+                return crate::wfm_db::roster(db, &a).await;
+            }
+            if let Some(instance) = instance {
+                crate::wfm_roster::run(instance, format, out.as_deref(), *iterations, *seed)?;
+            }
             return Ok(ExitCode::SUCCESS);
         }
+        WfmCommand::Adherence {
+            from,
+            to,
+            format,
+            out,
+        } => return crate::wfm_db::adherence(db, from, to, *format, out.as_deref()).await,
+        WfmCommand::Surge {
+            store,
+            date,
+            format,
+            out,
+        } => return crate::wfm_db::surge(db, store, date, *format, out.as_deref()).await,
+        WfmCommand::Settings(c) => return crate::wfm_db::settings(db, c).await,
+        WfmCommand::Promotion(c) => return crate::wfm_db::promotion(db, c).await,
     };
     let input = StaffingInput {
         volume: a.volume,

@@ -48,14 +48,24 @@ pub fn run(
     let solution = solve(&instance, &budget, None)
         .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), tr(&e.zh(), &e.en())))?;
     let a = answer(&instance, &solution);
+    write_answer(&instance, &a, format, out)
+}
+
+/// Writes a roster answer as `table`, `json` or `xlsx` (to `out`).
+pub fn write_answer(
+    instance: &Instance,
+    a: &RosterAnswer,
+    format: &str,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&a)?),
-        "table" => print_table(&instance, &a),
+        "json" => println!("{}", serde_json::to_string_pretty(a)?),
+        "table" => print_table(instance, a),
         "xlsx" => {
             let Some(out) = out else {
                 bail!("{}", tr("xlsx 需要 --out 文件", "xlsx needs --out FILE"))
             };
-            std::fs::write(out, workbook(&instance, &a, crate::lang::current())?)?;
+            std::fs::write(out, workbook(instance, a, crate::lang::current())?)?;
         }
         other => bail!(
             "--format: '{other}' {}",

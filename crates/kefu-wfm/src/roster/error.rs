@@ -14,6 +14,10 @@ pub enum Source {
     Instance,
     /// The requirements CSV (`store,skill,date,interval,agents`).
     Requirements,
+    /// The planning settings' TOML ([`crate::plan::PlanSettings`]).
+    Settings,
+    /// A roster's assignments CSV (`agent,date,shift,store,skill`).
+    Assignments,
 }
 
 /// Where an error is.
@@ -51,6 +55,8 @@ impl Place {
                 let file = match source {
                     Source::Instance => "排班实例",
                     Source::Requirements => "requirements",
+                    Source::Settings => "排班设置",
+                    Source::Assignments => "排班表",
                 };
                 match column {
                     Some(column) => format!("{file} 第 {line} 行，{column}"),
@@ -72,6 +78,8 @@ impl Place {
                 let file = match source {
                     Source::Instance => "instance",
                     Source::Requirements => "requirements",
+                    Source::Settings => "planning settings",
+                    Source::Assignments => "assignments",
                 };
                 match column {
                     Some(column) => format!("{file} line {line}, {column}"),

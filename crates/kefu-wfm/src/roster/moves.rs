@@ -2,7 +2,8 @@
 //!
 //! - **cover a gap**: a slot left short, a shift covering it and an agent
 //!   of its post, who takes that shift on that day: added, or added while
-//!   the agent gives up another day of the same week, or replacing the
+//!   the agent gives up another day of the same week or the day before or
+//!   after, or works another template on it, or replacing the
 //!   agent's shift of the day, which may pass to an agent of that shift's
 //!   post who is off;
 //! - **add** a random shift to an agent's day off;
@@ -27,12 +28,12 @@ const TRIES: usize = 8;
 /// A random move, `None` when the one drawn could not be made up.
 pub(crate) fn propose(state: &State, rng: &mut Rng) -> Option<Move> {
     match rng.below(100) {
-        0..30 => cover_gap(state, rng),
-        30..40 => add(state, rng),
-        40..50 => remove(state, rng),
-        50..65 => change(state, rng),
-        65..80 => swap(state, rng),
-        80..90 => move_day(state, rng),
+        0..45 => cover_gap(state, rng),
+        45..52 => add(state, rng),
+        52..60 => remove(state, rng),
+        60..72 => change(state, rng),
+        72..84 => swap(state, rng),
+        84..92 => move_day(state, rng),
         _ => trim(state, rng),
     }
 }
@@ -63,20 +64,36 @@ fn cover_gap(state: &State, rng: &mut Rng) -> Option<Move> {
                 )
             })
         }
-        // The agent gives up another day of the week to make room.
+        // The agent makes room on another of its days.
         None if rng.below(2) == 0 => {
-            let week = day / 7 * 7;
-            let other = week + rng.below((week + 7).min(m.days) - week);
-            (other != day && state.work(agent, other).is_some()).then(|| {
-                Move::two(
-                    Change {
-                        agent,
-                        day: other,
-                        work: None,
-                    },
-                    cover,
-                )
-            })
+            // Another day of the week (room in its hours or days) or a
+            // neighbouring day (room for the rest between shifts).
+            let other = if rng.below(2) == 0 {
+                let week = day / 7 * 7;
+                week + rng.below((week + 7).min(m.days) - week)
+            } else if rng.below(2) == 0 {
+                day.checked_sub(1)?
+            } else {
+                day + 1
+            };
+            if other == day || other >= m.days {
+                return None;
+            }
+            let old = state.work(agent, other)?;
+            // It is given up, or (two times in three) gets another
+            // template, keeping most of its coverage.
+            let work = (rng.below(3) != 0).then(|| Work {
+                shift: rng.below(m.templates.len()),
+                post: old.post,
+            });
+            Some(Move::two(
+                Change {
+                    agent,
+                    day: other,
+                    work,
+                },
+                cover,
+            ))
         }
         _ => Some(Move::one(cover)),
     }

@@ -13,9 +13,9 @@ use crate::roster::requirements::parse_requirements;
 use std::collections::BTreeSet;
 use toml::{Table, Value};
 
-/// Reads and checks an instance and its requirements.
-pub(crate) fn parse_instance(text: &str, requirements: &str) -> Result<Instance, InstanceError> {
-    let table: Table = text.parse().map_err(|e: toml::de::Error| {
+/// Reads a TOML text as a table, a syntax error naming its line in `source`.
+pub(crate) fn parse_table(text: &str, source: Source) -> Result<Table, InstanceError> {
+    text.parse().map_err(|e: toml::de::Error| {
         let before = e.span().map_or(0, |s| s.start.min(text.len()));
         let line = text.as_bytes()[..before]
             .iter()
@@ -24,7 +24,7 @@ pub(crate) fn parse_instance(text: &str, requirements: &str) -> Result<Instance,
             + 1;
         InstanceError {
             place: Place::Line {
-                source: Source::Instance,
+                source,
                 line: line as u64,
                 column: None,
             },
@@ -32,7 +32,12 @@ pub(crate) fn parse_instance(text: &str, requirements: &str) -> Result<Instance,
                 message: e.message().to_string(),
             },
         }
-    })?;
+    })
+}
+
+/// Reads and checks an instance and its requirements.
+pub(crate) fn parse_instance(text: &str, requirements: &str) -> Result<Instance, InstanceError> {
+    let table = parse_table(text, Source::Instance)?;
     let mut top = Fields::new(&table, "");
     let defaults = Rules::default();
     let mut instance = Instance {
@@ -82,7 +87,7 @@ pub(crate) fn parse_instance(text: &str, requirements: &str) -> Result<Instance,
     Ok(instance)
 }
 
-fn shift(fields: &mut Fields) -> Result<Shift, InstanceError> {
+pub(crate) fn shift(fields: &mut Fields) -> Result<Shift, InstanceError> {
     let mut shift = Shift {
         code: fields.text("code", None)?,
         start: fields.time("start")?,
@@ -117,14 +122,14 @@ fn agent(fields: &mut Fields) -> Result<Agent, InstanceError> {
 
 /// The fields of one table, remembering which were read so that the rest
 /// can be refused as unknown.
-struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     table: &'a Table,
     prefix: String,
     read: BTreeSet<&'static str>,
 }
 
 impl<'a> Fields<'a> {
-    fn new(table: &'a Table, prefix: &str) -> Fields<'a> {
+    pub(crate) fn new(table: &'a Table, prefix: &str) -> Fields<'a> {
         Fields {
             table,
             prefix: prefix.to_string(),
@@ -132,7 +137,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn path(&self, key: &str) -> String {
+    pub(crate) fn path(&self, key: &str) -> String {
         if self.prefix.is_empty() {
             key.to_string()
         } else {
@@ -154,7 +159,11 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| self.error(key, Problem::Missing))
     }
 
-    fn text(&mut self, key: &'static str, default: Option<&str>) -> Result<String, InstanceError> {
+    pub(crate) fn text(
+        &mut self,
+        key: &'static str,
+        default: Option<&str>,
+    ) -> Result<String, InstanceError> {
         match (self.get(key), default) {
             (None, Some(default)) => Ok(default.to_string()),
             (None, None) => Err(self.error(key, Problem::Missing)),
@@ -162,13 +171,20 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn optional_text(&mut self, key: &'static str) -> Result<Option<String>, InstanceError> {
+    pub(crate) fn optional_text(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<String>, InstanceError> {
         self.get(key)
             .map(|value| as_text(value, &self.path(key)))
             .transpose()
     }
 
-    fn whole(&mut self, key: &'static str, default: Option<u32>) -> Result<u32, InstanceError> {
+    pub(crate) fn whole(
+        &mut self,
+        key: &'static str,
+        default: Option<u32>,
+    ) -> Result<u32, InstanceError> {
         match (self.get(key), default) {
             (None, Some(default)) => Ok(default),
             (None, None) => Err(self.error(key, Problem::Missing)),
@@ -189,7 +205,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn number(&mut self, key: &'static str, default: Option<f64>) -> Result<f64, InstanceError> {
+    pub(crate) fn number(
+        &mut self,
+        key: &'static str,
+        default: Option<f64>,
+    ) -> Result<f64, InstanceError> {
         match (self.get(key), default) {
             (None, Some(default)) => Ok(default),
             (None, None) => Err(self.error(key, Problem::Missing)),
@@ -204,12 +224,28 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn date(&mut self, key: &'static str) -> Result<Day, InstanceError> {
+    /// Whether the table has `key`.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.table.contains_key(key)
+    }
+
+    /// A number that may be left out.
+    pub(crate) fn optional_number(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<f64>, InstanceError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(_) => self.number(key, None).map(Some),
+        }
+    }
+
+    pub(crate) fn date(&mut self, key: &'static str) -> Result<Day, InstanceError> {
         let value = self.required(key)?;
         as_date(value, &self.path(key))
     }
 
-    fn time(&mut self, key: &'static str) -> Result<u32, InstanceError> {
+    pub(crate) fn time(&mut self, key: &'static str) -> Result<u32, InstanceError> {
         let path = self.path(key);
         let text = as_text(self.required(key)?, &path)?;
         parse_time(&text).ok_or_else(|| InstanceError::at_field(path, Problem::BadTime { text }))
@@ -229,7 +265,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A required list of strings.
-    fn texts(&mut self, key: &'static str) -> Result<Vec<String>, InstanceError> {
+    pub(crate) fn texts(&mut self, key: &'static str) -> Result<Vec<String>, InstanceError> {
         self.required(key)?;
         let path = self.path(key);
         self.list(key)?
@@ -240,7 +276,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional list of dates.
-    fn dates(&mut self, key: &'static str) -> Result<BTreeSet<Day>, InstanceError> {
+    pub(crate) fn dates(&mut self, key: &'static str) -> Result<BTreeSet<Day>, InstanceError> {
         let path = self.path(key);
         self.list(key)?
             .iter()
@@ -250,7 +286,10 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional table.
-    fn table(&mut self, key: &'static str) -> Result<Option<(String, &'a Table)>, InstanceError> {
+    pub(crate) fn table(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<(String, &'a Table)>, InstanceError> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Table(table)) => Ok(Some((self.path(key), table))),
@@ -264,7 +303,10 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional list of tables, each with its path (`shift[2]`).
-    fn tables(&mut self, key: &'static str) -> Result<Vec<(String, &'a Table)>, InstanceError> {
+    pub(crate) fn tables(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Vec<(String, &'a Table)>, InstanceError> {
         let path = self.path(key);
         self.list(key)?
             .iter()
@@ -285,7 +327,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Refuses the first field that was not read.
-    fn finish(&self) -> Result<(), InstanceError> {
+    pub(crate) fn finish(&self) -> Result<(), InstanceError> {
         match self.table.keys().find(|k| !self.read.contains(k.as_str())) {
             Some(key) => Err(self.error(key, Problem::UnknownField)),
             None => Ok(()),
