@@ -321,6 +321,17 @@ impl Gate {
             serde_json::from_str(&row.answer).map_err(|e| Error::Internal(e.into()))?;
         let whole = self.scope().sees_all_agents() || self.scope().may(Action::Plan);
         let visible = self.visible_people(&instance).await?;
+        // Coverage counts every shift (a team lead plans against the
+        // store's whole roster); the shifts and hours shown are the
+        // reader's.
+        let (coverage, gaps) = if whole {
+            (
+                coverage(&instance, &stored.assignments),
+                stored.gaps.into_iter().filter_map(gap).collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let assignments: Vec<Assignment> = stored
             .assignments
             .into_iter()
@@ -328,14 +339,6 @@ impl Gate {
             .collect();
         let mut hours = hours(&instance, &assignments);
         hours.retain(|h| visible.contains(&h.agent));
-        let (coverage, gaps) = if whole {
-            (
-                coverage(&instance, &assignments),
-                stored.gaps.into_iter().filter_map(gap).collect(),
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
         let summary = RosterSummary {
             id: row.id,
             start_day: row.start_day,

@@ -8,7 +8,7 @@
 use crate::state::AppState;
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 /// The API's routes and the list of their methods and paths, so that a
 /// test can check that the document describes every one.
@@ -43,6 +43,17 @@ impl ApiRoutes {
     {
         self.router = self.router.route(path, post(handler));
         self.list.push(("post", path));
+        self
+    }
+
+    /// Adds a `PUT` route.
+    pub fn put<H, T>(mut self, path: &'static str, handler: H) -> ApiRoutes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, put(handler));
+        self.list.push(("put", path));
         self
     }
 

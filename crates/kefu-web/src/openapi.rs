@@ -21,6 +21,8 @@ use crate::qa::report as qa_report;
 use crate::qa::report_answer::{
     ReportAnswer, ReportRowAnswer, RuleCountAnswer, ScoreBucketAnswer, WorstAnswer,
 };
+use crate::wfm::answers as wfm_answers;
+use crate::wfm::api as wfm;
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -30,7 +32,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "kefu API",
-        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews, appeals and the report; contracts and billing (spec contracts.md): contracts and their steps, settlements, invoices and notes, statements and ledgers. Every answer is limited to what the caller may see; anything else is 404."
+        description = "Service KPIs (spec kpi.md), stores, agents, sessions and transcripts, ingestion of chat logs, orders and ratings, and quality inspection (spec qa.md): findings, scores, reviews, appeals and the report; contracts and billing (spec contracts.md): contracts and their steps, settlements, invoices and notes, statements and ledgers; workforce planning (spec wfm.md): staffing, forecasts, stored rosters and rosters planned from the database, adherence, promotion surges and their calendar, the planning settings. Every answer is limited to what the caller may see; anything else is 404."
     ),
     servers((url = "/api/v1")),
     security(("bearer" = []), ("session" = [])),
@@ -57,6 +59,14 @@ use utoipa::{Modify, OpenApi};
         crate::contracts::report::api_report,
         crate::wfm::api_erlang,
         crate::wfm::forecast::api_forecast,
+        wfm::rosters,
+        wfm::plan,
+        wfm::roster,
+        wfm::adherence,
+        wfm::surge,
+        wfm::promotions,
+        wfm::set_promotion,
+        wfm::settings,
         contracts::import,
         contracts::contract,
         contracts::advance,
@@ -121,6 +131,23 @@ use utoipa::{Modify, OpenApi};
         contracts::NoteBody,
         contracts::DisputeBody,
         contracts::EntryBody,
+        kefu_app::wfm::Staffing,
+        kefu_app::wfm::ForecastView,
+        kefu_app::wfm::ForecastRow,
+        kefu_app::wfm_adherence::AdherenceRow,
+        kefu_app::wfm_surge::SurgeView,
+        kefu_app::wfm_surge::SurgeRow,
+        kefu_app::wfm_plan::Promotion,
+        wfm_answers::RosterJson,
+        wfm_answers::AssignmentAnswer,
+        wfm_answers::CoverageAnswer,
+        wfm_answers::HoursAnswer,
+        wfm_answers::GapAnswer,
+        wfm_answers::RosterItem,
+        wfm_answers::RosterCreated,
+        wfm_answers::SettingsAnswer,
+        wfm::PlanBody,
+        wfm::PromotionBody,
     )),
     modifiers(&SecuritySchemes)
 )]

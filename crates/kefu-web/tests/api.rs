@@ -193,6 +193,7 @@ async fn every_route_documented(backend: Backend) {
         let r = match *method {
             "get" => app.http.get(url),
             "post" => app.http.post(url),
+            "put" => app.http.put(url),
             other => panic!("a method the test does not know: {other}"),
         };
         let status = r.send().await.unwrap().status();

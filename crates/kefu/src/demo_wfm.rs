@@ -1,5 +1,5 @@
 //! The demo's workforce (`serve --demo`, `kefu demo --load`): its agents
-//! put on their stores with a passed assessment, the planning settings with
+//! put on their stores, trained, with a passed assessment, the planning settings with
 //! the demo's shifts, contract hours and leave, the plan the demo's agents
 //! worked to stored as one roster per four weeks (so adherence has something to
 //! compare), and a roster solved from the database for the four weeks after
@@ -16,6 +16,7 @@ const DEMO_ITERATIONS: u64 = 300_000;
 
 /// Stores the demo's workforce; returns the number of the roster solved.
 pub async fn seed(gate: &Gate, plan: &DemoPlan) -> anyhow::Result<Option<i64>> {
+    let trained = kefu_app::contracts::parse_date("on", "2026-07-15")?;
     let assessed = kefu_app::contracts::parse_date("on", "2026-07-20")?;
     for a in &plan.agents {
         gate.save_store_agent(&StoreAgent {
@@ -25,6 +26,13 @@ pub async fn seed(gate: &Gate, plan: &DemoPlan) -> anyhow::Result<Option<i64>> {
             team: Some(a.team.clone()),
             role: a.role.clone(),
         })
+        .await?;
+        gate.record_training(
+            &a.person,
+            &a.store,
+            trained,
+            "店铺商品与话术 products and scripts",
+        )
         .await?;
         gate.record_assessment(&a.person, &a.store, assessed, 90.0, 80.0)
             .await?;

@@ -1,10 +1,21 @@
 //! Workforce planning (排班), spec `wfm.md`: the staffing calculator of §4
 //! as a page where a planner types the figures (`/wfm/erlang`) and as
 //! `GET /api/v1/wfm/erlang`, both through [`kefu_app::Gate::staffing`];
-//! a roster problem solved on the page ([`roster`]).
+//! a roster problem solved on the page ([`roster`]); the forecast
+//! ([`forecast`]); stored rosters and rosters planned from the database
+//! ([`rosters`]), adherence ([`adherence`]), promotion surges and their
+//! calendar ([`surge`]), the planning settings ([`settings`]) and their
+//! API ([`api`]).
 
+pub mod adherence;
+pub mod answers;
+pub mod api;
 pub mod forecast;
 pub mod roster;
+pub mod roster_view;
+pub mod rosters;
+pub mod settings;
+pub mod surge;
 
 use crate::api::ApiRoutes;
 use crate::auth::Viewer;
@@ -18,9 +29,13 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use kefu_access::Action;
+use kefu_app::Gate;
+use kefu_app::contracts::{day_number, parse_date};
 use kefu_app::wfm::Staffing;
+use kefu_domain::Role;
+use kefu_kpi::{Filter, Grouping};
 use kefu_wfm::{StaffingInput, StaffingRules};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,6 +46,12 @@ pub fn routes() -> Router<AppState> {
         .route("/wfm/erlang", get(page))
         .route("/wfm/roster", get(roster::page).post(roster::solve))
         .route("/wfm/forecast", get(forecast::page))
+        .route("/wfm/rosters", get(rosters::list).post(rosters::plan))
+        .route("/wfm/rosters/{id}", get(rosters::one))
+        .route("/wfm/adherence", get(adherence::page))
+        .route("/wfm/surge", get(surge::page))
+        .route("/wfm/surge/promotions", post(surge::change))
+        .route("/wfm/settings", get(settings::page).post(settings::save))
 }
 
 /// The API endpoints of the capability (under `/api/v1`).
@@ -38,26 +59,100 @@ pub fn api_routes() -> ApiRoutes {
     ApiRoutes::new()
         .get("/wfm/erlang", api_erlang)
         .get("/wfm/forecast", forecast::api_forecast)
+        .get("/wfm/rosters", api::rosters)
+        .post("/wfm/rosters", api::plan)
+        .get("/wfm/rosters/{id}", api::roster)
+        .get("/wfm/adherence", api::adherence)
+        .get("/wfm/surge", api::surge)
+        .get("/wfm/promotions", api::promotions)
+        .put("/wfm/promotions", api::set_promotion)
+        .get("/wfm/settings", api::settings)
 }
 
-/// The menu entry: the calculator, for those who plan.
+/// The menu entries: stored rosters and adherence for everyone but
+/// clients (an agent sees their own shifts); the forecast, the roster
+/// problem, surges, the calculator and the settings for those who plan.
 pub fn menu(viewer: &Viewer) -> Vec<NavItem> {
-    if !viewer.scope.may(Action::Plan) {
-        return Vec::new();
-    }
-    vec![
-        NavItem::new(
+    let l = viewer.lang;
+    let plans = viewer.scope.may(Action::Plan);
+    let mut out = Vec::new();
+    if plans {
+        out.push(NavItem::new(
             "/wfm/forecast",
-            viewer.lang.t("进线预测", "Forecast"),
+            l.t("进线预测", "Forecast"),
             "wfm-forecast",
-        ),
-        NavItem::new("/wfm/roster", viewer.lang.t("排班", "Roster"), "wfm-roster"),
-        NavItem::new(
-            "/wfm/erlang",
-            viewer.lang.t("排班测算", "Staffing"),
-            "wfm-erlang",
-        ),
-    ]
+        ));
+        out.push(NavItem::new(
+            "/wfm/roster",
+            l.t("排班", "Roster"),
+            "wfm-roster",
+        ));
+    }
+    if viewer.scope.role != Role::Client {
+        out.push(NavItem::new(
+            "/wfm/rosters",
+            l.t("排班表", "Rosters"),
+            "wfm-rosters",
+        ));
+        out.push(NavItem::new(
+            "/wfm/adherence",
+            l.t("排班遵守", "Adherence"),
+            "wfm-adherence",
+        ));
+    }
+    if plans {
+        out.extend([
+            NavItem::new("/wfm/surge", l.t("大促排班", "Surge"), "wfm-surge"),
+            NavItem::new("/wfm/erlang", l.t("排班测算", "Staffing"), "wfm-erlang"),
+            NavItem::new(
+                "/wfm/settings",
+                l.t("排班设置", "Planning settings"),
+                "wfm-settings",
+            ),
+        ]);
+    }
+    out
+}
+
+/// A day of a query or form, `YYYY-MM-DD`, as a local day number; a text
+/// that is no date is [`kefu_app::Error::Invalid`] naming the field.
+pub(crate) fn day_of(field: &'static str, text: &str) -> Result<i32, kefu_app::Error> {
+    Ok(day_number(parse_date(field, text)?) as i32)
+}
+
+/// A query's optional text: `None` when absent or blank.
+pub(crate) fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Today in the provider's zone, as a day number.
+pub(crate) fn today() -> i32 {
+    day_number(kefu_app::contracts::today()) as i32
+}
+
+/// The latest local day with data the viewer sees (of one store).
+pub(crate) async fn latest_day(gate: &Gate, store: Option<&str>) -> Result<Option<i32>, AppError> {
+    let by_date = Grouping {
+        date: true,
+        ..Grouping::default()
+    };
+    let filter = Filter {
+        store: store.map(str::to_string),
+        ..Filter::default()
+    };
+    let days = gate.kpi(by_date, &filter).await?;
+    Ok(days.iter().filter_map(|(k, _)| k.day).max())
+}
+
+/// A moment (ms since the epoch) as China Standard Time, to the minute.
+pub(crate) fn when(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| ms.to_string())
 }
 
 /// The figures of one interval (wfm.md §4); absent ones take the spec's
