@@ -204,22 +204,37 @@ impl Gate {
         &self,
         store: &str,
     ) -> Result<std::collections::BTreeSet<i32>> {
+        Ok(self
+            .booked_promotion_days()
+            .await?
+            .remove(store)
+            .unwrap_or_default())
+    }
+
+    /// The promotion days booked in the contracts, by store: every
+    /// contract version read once.
+    pub(crate) async fn booked_promotion_days(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<i32>>> {
         use kefu_contract::Charge;
         let db = &self.app.db;
-        let mut days = std::collections::BTreeSet::new();
+        let mut days: std::collections::BTreeMap<String, std::collections::BTreeSet<i32>> =
+            std::collections::BTreeMap::new();
         for row in db.billing_contracts(None).await? {
             for t in crate::contracts::parse_versions(&db.billing_versions(&row.id).await?)? {
-                if !t.stores.iter().any(|s| s == store) {
-                    continue;
-                }
                 for c in &t.charges {
-                    if let Charge::Promotion { bookings } = c {
-                        for b in bookings {
-                            let (a, z) = (
-                                crate::contracts::day_number(b.from),
-                                crate::contracts::day_number(b.to),
-                            );
-                            days.extend((a..=z).map(|d| d as i32));
+                    let Charge::Promotion { bookings } = c else {
+                        continue;
+                    };
+                    for b in bookings {
+                        let (a, z) = (
+                            crate::contracts::day_number(b.from),
+                            crate::contracts::day_number(b.to),
+                        );
+                        for store in &t.stores {
+                            days.entry(store.clone())
+                                .or_default()
+                                .extend((a..=z).map(|d| d as i32));
                         }
                     }
                 }

@@ -112,13 +112,14 @@ impl Gate {
                 .map(|(c, _)| c)
                 .collect(),
         };
+        let mut booked = self.booked_promotion_days().await?;
         for s in &stores {
             let set: std::collections::BTreeSet<i64> = rows
                 .iter()
                 .filter(|r| &r.store == s)
                 .map(|r| r.day)
                 .collect();
-            for day in self.booked_promotions(s).await? {
+            for day in booked.remove(s).unwrap_or_default() {
                 if !set.contains(&i64::from(day)) {
                     out.push(Promotion {
                         store: s.clone(),
