@@ -221,6 +221,14 @@ impl PlanSettings {
         check_plan(&self.instance(0, 7, &[], Vec::new())?)?;
         let mut names = BTreeSet::new();
         for (i, a) in self.agents.iter().enumerate() {
+            if a.contract_hours
+                .is_some_and(|h| !(h.is_finite() && (0.0..=168.0).contains(&h)))
+            {
+                return Err(InstanceError::at_field(
+                    format!("agent[{}].contract_hours", i + 1),
+                    Problem::OutOfRange { range: "[0, 168]" },
+                ));
+            }
             if !names.insert(a.name.as_str()) {
                 return Err(InstanceError::at_field(
                     format!("agent[{}].name", i + 1),

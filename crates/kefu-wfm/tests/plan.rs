@@ -29,6 +29,9 @@ fn errors_name_the_field_or_line() {
     assert!(err("[[agent]]\nname = \"x\"\n[[agent]]\nname = \"x\"").contains("agent[2].name"));
     assert!(err("[[agent]]\nname = \"x\"\nholiday = 1").contains("agent[1].holiday"));
     assert!(
+        err("[[agent]]\nname = \"x\"\ncontract_hours = -4").contains("agent[1].contract_hours")
+    );
+    assert!(
         err("[[shift]]\ncode = \"E\"\nstart = \"08:00\"\nend = \"8:61\"").contains("shift[1].end")
     );
     let syntax = err("a = \n= b");
