@@ -21,6 +21,18 @@ fn t(s: &str) -> RecordTime {
         offset_s: None,
     })
 }
+/// A database name of its own for `tag` within one test process, for the
+/// tests that make PostgreSQL databases: `{prefix}_{pid}_{n}_{tag}`, the
+/// process and a counter first so that PostgreSQL's 63-byte limit on names
+/// cuts only the tag. Tests of one binary run side by side and never share
+/// a database.
+pub fn unique_database_name(prefix: &str, tag: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut name = format!("{prefix}_{}_{n}_{tag}", std::process::id());
+    name.truncate(63);
+    name
+}
 
 /// A message for the checks.
 pub fn msg(

@@ -1,5 +1,0 @@
-//! The audit-log contract on a fresh PostgreSQL database per check.
-
-mod common;
-
-checks!(audit_contract: entries_newest_first);

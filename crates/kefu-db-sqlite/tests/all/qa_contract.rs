@@ -1,0 +1,3 @@
+//! The quality-inspection contract on a fresh SQLite file per check.
+
+checks!(qa_contract: import_inspects, versions_overrides_and_reinspection, scores_and_filters, samples_are_kept);

@@ -1,5 +1,0 @@
-//! The audit-log contract on a fresh SQLite file per check.
-
-mod common;
-
-checks!(audit_contract: entries_newest_first);

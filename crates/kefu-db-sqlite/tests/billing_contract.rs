@@ -1,5 +1,0 @@
-//! The billing store contract on a fresh SQLite file per check.
-
-mod common;
-
-checks!(billing_contract: versions_states_and_steps, invoices_and_numbers, ledger_agents_and_declared);
