@@ -72,7 +72,7 @@ pub enum WfmCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
         /// Moves the local search tries.
-        #[arg(long, default_value_t = 2_000_000)]
+        #[arg(long, default_value_t = 4_000_000)]
         iterations: u64,
         /// The search's seed (the same seed gives the same roster).
         #[arg(long, default_value_t = 1)]

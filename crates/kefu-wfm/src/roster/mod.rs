@@ -32,6 +32,7 @@ pub mod objective;
 pub(crate) mod parse;
 pub mod reasons;
 mod relax;
+mod replan;
 mod requirements;
 mod rng;
 mod slots;

@@ -262,6 +262,27 @@ impl<'m> State<'m> {
         }
     }
 
+    /// An agent's shifts by day.
+    pub(crate) fn plan_of(&self, agent: usize) -> Vec<Option<Work>> {
+        let days = self.model.days;
+        self.work[agent * days..(agent + 1) * days].to_vec()
+    }
+
+    /// Replaces an agent's shifts by day, unchecked, updating the score.
+    pub(crate) fn set_plan(&mut self, agent: usize, plan: &[Option<Work>]) {
+        for (day, &work) in plan.iter().enumerate().take(self.model.days) {
+            self.set(agent, day, work);
+        }
+    }
+
+    /// Whether every shift of an agent keeps the hard rules.
+    pub(crate) fn plan_fits(&self, agent: usize) -> bool {
+        (0..self.model.days).all(|day| {
+            self.work(agent, day)
+                .is_none_or(|w| self.fits(agent, day, w).is_ok())
+        })
+    }
+
     /// Sets an agent's day, unchecked, updating the score.
     fn set(&mut self, agent: usize, day: usize, work: Option<Work>) {
         let i = agent * self.model.days + day;
