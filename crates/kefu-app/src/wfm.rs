@@ -6,6 +6,18 @@ use crate::{Error, Gate, Result};
 use kefu_access::Action;
 use kefu_wfm::{StaffingAnswer, StaffingInput};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What every store's forecast reads besides its own volumes, read once
+/// ([`Gate::forecast_context`]).
+pub(crate) struct ForecastContext {
+    /// The planning settings in force.
+    pub settings: kefu_wfm::plan::PlanSettings,
+    /// The promotion days booked in the contracts, by store.
+    pub booked: BTreeMap<String, BTreeSet<i32>>,
+    /// The calendar's multipliers by store and day.
+    pub multipliers: BTreeMap<String, BTreeMap<i32, f64>>,
+}
 
 /// The calculator's answer (spec §4), as the API and the page give it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
@@ -198,28 +210,12 @@ impl Gate {
         }))
     }
 
-    /// The promotion days booked for a store in its contracts (§2
-    /// `promotion` charges), which ordinary history leaves out.
-    pub(crate) async fn booked_promotions(
-        &self,
-        store: &str,
-    ) -> Result<std::collections::BTreeSet<i32>> {
-        Ok(self
-            .booked_promotion_days()
-            .await?
-            .remove(store)
-            .unwrap_or_default())
-    }
-
     /// The promotion days booked in the contracts, by store: every
     /// contract version read once.
-    pub(crate) async fn booked_promotion_days(
-        &self,
-    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<i32>>> {
+    pub(crate) async fn booked_promotion_days(&self) -> Result<BTreeMap<String, BTreeSet<i32>>> {
         use kefu_contract::Charge;
         let db = &self.app.db;
-        let mut days: std::collections::BTreeMap<String, std::collections::BTreeSet<i32>> =
-            std::collections::BTreeMap::new();
+        let mut days: BTreeMap<String, BTreeSet<i32>> = BTreeMap::new();
         for row in db.billing_contracts(None).await? {
             for t in crate::contracts::parse_versions(&db.billing_versions(&row.id).await?)? {
                 for c in &t.charges {
@@ -243,6 +239,26 @@ impl Gate {
         Ok(days)
     }
 
+    /// What every store's forecast reads besides its own volumes: the
+    /// planning settings in force, the promotion days booked in the
+    /// contracts and the calendar's multipliers, each read once, so that a
+    /// roster or surge plan over many stores and weeks does not read them
+    /// again for every store and week.
+    pub(crate) async fn forecast_context(&self) -> Result<ForecastContext> {
+        let mut multipliers: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+        for r in self.app.db.wfm_promotions(None).await? {
+            multipliers
+                .entry(r.store)
+                .or_default()
+                .insert(r.day as i32, r.multiplier_permille as f64 / 1000.0);
+        }
+        Ok(ForecastContext {
+            settings: self.settings_in_force().await?.settings,
+            booked: self.booked_promotion_days().await?,
+            multipliers,
+        })
+    }
+
     /// A store's forecast for the 7 days from `week` (wfm.md §1): the
     /// default method over the stored history before it, the booked
     /// promotion days and `extra` (day → multiplier) left out of history
@@ -252,18 +268,33 @@ impl Gate {
         store: &str,
         week: i32,
         forecast_weeks: u32,
-        extra: &std::collections::BTreeMap<i32, f64>,
+        extra: &BTreeMap<i32, f64>,
+    ) -> Result<ForecastView> {
+        let context = self.forecast_context().await?;
+        self.forecast_in(&context, store, week, forecast_weeks, extra)
+            .await
+    }
+
+    /// [`Gate::forecast`] with the settings and calendars of `context`.
+    pub(crate) async fn forecast_in(
+        &self,
+        context: &ForecastContext,
+        store: &str,
+        week: i32,
+        forecast_weeks: u32,
+        extra: &BTreeMap<i32, f64>,
     ) -> Result<ForecastView> {
         use kefu_wfm::{History, Promotions};
         let span = (forecast_weeks.max(1) as i32 + 2) * 7;
         let volumes = self.interval_volumes(store, week - span, week + 6).await?;
         let invalid = |e: kefu_wfm::InputError| Error::invalid(e.field(), e.zh(), e.en());
         let mut promotions = Promotions {
-            days: self.booked_promotions(store).await?,
+            days: context.booked.get(store).cloned().unwrap_or_default(),
             ..Promotions::default()
         };
-        let settings = self.settings_in_force().await?.settings;
-        for (day, m) in self.promotion_multipliers(store).await?.iter().chain(extra) {
+        let settings = &context.settings;
+        let stored = context.multipliers.get(store);
+        for (day, m) in stored.into_iter().flatten().chain(extra) {
             promotions.days.insert(*day);
             promotions.multipliers.insert(*day, *m);
         }

@@ -66,7 +66,8 @@ impl Gate {
     /// sessions), at least one presale agent while the store is open.
     pub async fn roster_instance(&self, from: i32, days: u32) -> Result<Instance> {
         self.require(Action::Plan)?;
-        let settings = self.settings_in_force().await?.settings;
+        let context = self.forecast_context().await?;
+        let settings = &context.settings;
         let db = &self.app.db;
         let stores: BTreeMap<String, kefu_domain::StoreSettings> =
             db.stores().await?.into_iter().collect();
@@ -101,7 +102,7 @@ impl Gate {
                 continue;
             };
             requirements.extend(
-                self.store_requirements(store, store_settings, skills, from, days, &settings)
+                self.store_requirements(store, store_settings, skills, from, days, &context)
                     .await?,
             );
         }
@@ -118,8 +119,9 @@ impl Gate {
         skills: &BTreeSet<String>,
         from: i32,
         days: u32,
-        settings: &kefu_wfm::plan::PlanSettings,
+        context: &crate::wfm::ForecastContext,
     ) -> Result<Vec<Requirement>> {
+        let settings = &context.settings;
         let end = from + days as i32;
         let share = self.after_sales_share(store, from - 28, from - 1).await?;
         let rules = settings.staffing(store);
@@ -127,7 +129,13 @@ impl Gate {
         let mut week = from;
         while week < end {
             let f = self
-                .forecast(store, week, settings.forecast_weeks, &BTreeMap::new())
+                .forecast_in(
+                    context,
+                    store,
+                    week,
+                    settings.forecast_weeks,
+                    &BTreeMap::new(),
+                )
                 .await?;
             let Some(aht) = f.aht_seconds else {
                 break;

@@ -59,11 +59,22 @@ impl Gate {
         if !self.scope().sees_store(store) || self.app.db.store(store).await?.is_none() {
             return Err(Error::NotFound);
         }
-        let settings = self.settings_in_force().await?.settings;
-        let multiplier = self.promotion_multipliers(store).await?.get(&day).copied();
-        let booked = self.booked_promotions(store).await?.contains(&day);
+        let context = self.forecast_context().await?;
+        let settings = &context.settings;
+        let multiplier = context
+            .multipliers
+            .get(store)
+            .and_then(|m| m.get(&day))
+            .copied();
+        let booked = context.booked.get(store).is_some_and(|d| d.contains(&day));
         let f = self
-            .forecast(store, day, settings.forecast_weeks, &BTreeMap::new())
+            .forecast_in(
+                &context,
+                store,
+                day,
+                settings.forecast_weeks,
+                &BTreeMap::new(),
+            )
             .await?;
         let rules = settings.staffing(store);
         let need = |volume: f64| -> u32 {
