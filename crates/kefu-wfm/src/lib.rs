@@ -13,7 +13,8 @@
 //! - [`roster`]: rosters of §3 and §5 — the instance file (TOML and its
 //!   requirements CSV), the hard rules checked on any roster, coverage and
 //!   hours, the lexicographic objective, a local search solver (greedy
-//!   construction, late acceptance hill climbing) and the reasons of the
+//!   construction, late acceptance hill climbing with exact whole-plan
+//!   replans of one agent) and the reasons of the
 //!   gaps left, the JSON answer and a lower bound for benchmarks;
 //! - [`adherence`]: when agents worked by the chat logs against their
 //!   shifts: late starts, early ends, unrostered work;

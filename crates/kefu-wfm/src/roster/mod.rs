@@ -10,7 +10,8 @@
 //!   per store, skill and interval, and paid hours per agent and week;
 //! - [`evaluate`] and [`Score`]: the lexicographic objective of §3;
 //! - [`solve`]: greedy construction and late acceptance hill climbing
-//!   within a [`Budget`], every roster it holds keeping every hard rule;
+//!   (small moves, and now and then one agent's whole plan made anew by
+//!   dynamic programming) within a [`Budget`], every roster it holds keeping every hard rule;
 //!   the gaps left with a [`GapReason`];
 //! - [`answer`]: the JSON answer of §5; [`lower_bound`]: a bound on the
 //!   uncovered agent-intervals of any roster, for benchmarks.

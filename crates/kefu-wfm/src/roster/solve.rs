@@ -1,7 +1,7 @@
 //! The roster solver: a greedy construction that keeps every hard rule,
 //! improved by late acceptance hill climbing (LAHC, Burke and Bykov) over
-//! the moves of [`crate::roster::moves`] and whole-plan replans, scored lexicographically as
-//! [`Score`] says, then a last greedy pass.
+//! small moves (the `moves` module) and whole-plan replans, scored
+//! lexicographically as [`Score`] says, then a last greedy pass.
 //!
 //! - **Construction**: the required slots in time order; while a slot is
 //!   short, of every shift covering it and every agent of its post free
@@ -10,12 +10,12 @@
 //! - **Search**: each iteration proposes a random move; one breaking a
 //!   hard rule is refused; otherwise it is kept if its score is no worse
 //!   than the current one or than the score `history` iterations ago.
-//!   One iteration in [`REPLAN_EVERY`] makes a large move instead: an
-//!   agent of a post left short gets the best whole plan given everyone
-//!   else's ([`crate::roster::replan`], exact by dynamic programming),
-//!   kept by the same rule. The best roster seen is kept. The search stops after
-//!   `Budget::iterations` iterations, when `deadline` answers true, or at a
-//!   perfect score.
+//!   One iteration in `REPLAN_EVERY` (1,000) makes a large move instead:
+//!   an agent of a post left short gets the best whole plan given
+//!   everyone else's (the `replan` module, exact by dynamic programming),
+//!   kept by the same rule. The best roster seen is kept. The search
+//!   stops after `Budget::iterations` iterations, when `deadline` answers
+//!   true, or at a perfect score.
 //! - **Last pass**: the construction's greedy step once more on every slot
 //!   still short, so that no single added shift could close any gap that
 //!   is left (which is what the gaps' reasons explain).
