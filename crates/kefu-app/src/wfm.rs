@@ -82,24 +82,10 @@ impl Gate {
     /// read is [`Error::Invalid`] naming the field or line. The search runs
     /// on a blocking thread: it takes up to a few seconds.
     pub async fn solve_roster(&self, toml: &str, csv: &str, iterations: u64) -> Result<Solved> {
-        use kefu_wfm::roster::{Budget, Instance, answer, solve};
+        use kefu_wfm::roster::Instance;
         self.require(Action::Plan)?;
-        let bad = |e: kefu_wfm::roster::InstanceError| Error::Invalid {
-            field: None,
-            zh: e.zh(),
-            en: e.en(),
-        };
-        let instance = Instance::from_toml(toml, csv).map_err(bad)?;
-        let budget = Budget::new(iterations, 1);
-        let solved = tokio::task::spawn_blocking(move || {
-            solve(&instance, &budget, None).map(|s| {
-                let answer = answer(&instance, &s);
-                Solved { instance, answer }
-            })
-        })
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
-        solved.map_err(bad)
+        let instance = Instance::from_toml(toml, csv).map_err(crate::wfm_plan::instance_error)?;
+        solve_blocking(instance, iterations).await
     }
 }
 
@@ -345,4 +331,23 @@ impl Gate {
             rows,
         })
     }
+}
+
+/// Solves `instance` (seed 1) on a blocking thread, as the search takes up
+/// to a few seconds, with its answer of §5.
+pub(crate) async fn solve_blocking(
+    instance: kefu_wfm::roster::Instance,
+    iterations: u64,
+) -> Result<Solved> {
+    use kefu_wfm::roster::{Budget, answer, solve};
+    let budget = Budget::new(iterations, 1);
+    tokio::task::spawn_blocking(move || {
+        solve(&instance, &budget, None).map(|s| {
+            let answer = answer(&instance, &s);
+            Solved { instance, answer }
+        })
+    })
+    .await
+    .map_err(|e| Error::Internal(e.into()))?
+    .map_err(crate::wfm_plan::instance_error)
 }

@@ -37,7 +37,9 @@ pub struct Promotion {
     pub source: String,
 }
 
-fn instance_error(e: kefu_wfm::roster::InstanceError) -> Error {
+/// An instance, settings or roster text that does not read, as the
+/// refusal naming its field or line.
+pub(crate) fn instance_error(e: kefu_wfm::roster::InstanceError) -> Error {
     Error::Invalid {
         field: None,
         zh: e.zh(),

@@ -6,13 +6,14 @@
 //! their team's, an agent their own, a client none (404).
 
 use crate::wfm::Solved;
+use crate::wfm_plan::instance_error;
 use crate::{Error, Gate, Result, now_ms};
 use kefu_access::Action;
 use kefu_db::wfm::{RosterRow, RosterSummary};
 use kefu_wfm::plan::{Person, instance_toml, requirements_csv};
 use kefu_wfm::roster::{
-    Assignment, Budget, Gap, GapReason, Instance, Requirement, RosterAnswer, answer, coverage,
-    hours, parse_date, parse_time, solve, validate,
+    Assignment, Gap, GapReason, Instance, Requirement, RosterAnswer, coverage, hours, parse_date,
+    parse_time, validate,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,14 +46,6 @@ struct StoredGap {
     interval: String,
     gap: u32,
     reason: String,
-}
-
-fn instance_error(e: kefu_wfm::roster::InstanceError) -> Error {
-    Error::Invalid {
-        field: None,
-        zh: e.zh(),
-        en: e.en(),
-    }
 }
 
 impl Gate {
@@ -216,16 +209,7 @@ impl Gate {
         keep: bool,
     ) -> Result<(Option<i64>, Solved)> {
         let instance = self.roster_instance(from, days).await?;
-        let budget = Budget::new(iterations, 1);
-        let solved = tokio::task::spawn_blocking(move || {
-            solve(&instance, &budget, None).map(|s| {
-                let answer = answer(&instance, &s);
-                Solved { instance, answer }
-            })
-        })
-        .await
-        .map_err(|e| Error::Internal(e.into()))?
-        .map_err(instance_error)?;
+        let solved = crate::wfm::solve_blocking(instance, iterations).await?;
         if !keep {
             return Ok((None, solved));
         }

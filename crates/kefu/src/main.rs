@@ -143,6 +143,16 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => code,
+        // The reader of the output went away (`kefu … | head`): nothing
+        // more to say, as for any filter in a pipeline.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // A refusal of the service layer in the interface language.
             let text = match e.downcast_ref::<kefu_app::Error>() {

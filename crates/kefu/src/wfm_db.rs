@@ -210,10 +210,9 @@ pub async fn settings(db: &str, c: &SettingsCommand) -> anyhow::Result<ExitCode>
                 let text = std::fs::read_to_string(file).with_context(|| {
                     format!("{}: {}", file.display(), tr("无法读取", "cannot read"))
                 })?;
-                let v = gate
-                    .save_plan_settings(&text)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let v = gate.save_plan_settings(&text).await.map_err(|e| {
+                    anyhow::anyhow!("{}: {}", file.display(), e.text(crate::lang::current()))
+                })?;
                 eprintln!(
                     "{} v{v}",
                     tr("已保存排班设置", "planning settings saved as")

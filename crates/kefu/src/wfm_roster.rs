@@ -9,7 +9,10 @@ use crate::lang::tr;
 use crate::output::text_table;
 use anyhow::{Context, bail};
 use kefu_web::wfm::roster::{grid, workbook};
-use kefu_wfm::roster::{Budget, Instance, RosterAnswer, answer, format_date, format_time, solve};
+use kefu_wfm::roster::error::Source;
+use kefu_wfm::roster::{
+    Budget, Instance, Place, RosterAnswer, answer, format_date, format_time, solve,
+};
 use std::path::Path;
 
 /// Reads an instance file and the requirements it names (beside it).
@@ -31,8 +34,17 @@ pub fn read_instance(path: &Path) -> anyhow::Result<Instance> {
     let csv_path = path.parent().unwrap_or(Path::new(".")).join(name);
     let csv = std::fs::read_to_string(&csv_path)
         .with_context(|| format!("{}: {}", csv_path.display(), tr("无法读取", "cannot read")))?;
-    Instance::from_toml(&text, &csv)
-        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), tr(&e.zh(), &e.en())))
+    Instance::from_toml(&text, &csv).map_err(|e| {
+        // A line of the requirements is named by the CSV's own path.
+        let file = match e.place {
+            Place::Line {
+                source: Source::Requirements,
+                ..
+            } => csv_path.display(),
+            _ => path.display(),
+        };
+        anyhow::anyhow!("{file}: {}", tr(&e.zh(), &e.en()))
+    })
 }
 
 /// Solves an instance and writes the answer.

@@ -108,9 +108,9 @@ pub enum Expected {
 impl Expected {
     fn zh(self) -> &'static str {
         match self {
-            Expected::Text => "字符串",
+            Expected::Text => "文本",
             Expected::WholeNumber => "整数",
-            Expected::Number => "数",
+            Expected::Number => "数字",
             Expected::List => "列表",
             Expected::Table => "表",
         }

@@ -250,6 +250,17 @@ fn a_bad_instance_names_the_file_and_field() {
     let out = kefu(&["--lang", "en", "wfm", "roster", "--instance", &file]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("required.csv"), "{err}");
+    // A bad line of the requirements is named by the CSV's path and line.
+    std::fs::write(&file, INSTANCE).unwrap();
+    let bad = required().replacen("2026-12-07,08:00", "2026-12-07,08:10", 1);
+    std::fs::write(dir.path().join("required.csv"), bad).unwrap();
+    let out = kefu(&["--lang", "en", "wfm", "roster", "--instance", &file]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("required.csv: requirements line 2, interval"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -159,31 +159,25 @@ pub(crate) fn build(m: &Model, weighted: bool) -> Lp {
                 lp.add_row(shifts_of(span.clone(), &|k| alpha[k]), -cap);
             }
         }
-        if run < days && run + 1 != 7 {
-            for start in 0..days - run {
-                let span = start..start + run + 1;
-                let cap: usize = agents
-                    .iter()
-                    .map(|&a| {
-                        let free_days: Vec<bool> = span.clone().map(|d| free(a, d)).collect();
-                        patterns::most_days(&free_days, run)
-                    })
-                    .sum();
-                lp.add_row(shifts_of(span, &|_| 1.0), -(cap as f64));
-            }
-        } else if run + 1 == 7 {
-            // Windows not aligned with the weeks.
-            for start in (0..days.saturating_sub(6)).filter(|s| s % 7 != 0) {
-                let span = start..start + 7;
-                let cap: usize = agents
-                    .iter()
-                    .map(|&a| {
-                        let free_days: Vec<bool> = span.clone().map(|d| free(a, d)).collect();
-                        patterns::most_days(&free_days, run)
-                    })
-                    .sum();
-                lp.add_row(shifts_of(span, &|_| 1.0), -(cap as f64));
-            }
+        // Every window of run + 1 days; of 7-day windows only those not
+        // aligned with the weeks, which the weekly rows above already bound.
+        let starts: Vec<usize> = if run + 1 == 7 {
+            (0..days.saturating_sub(6)).filter(|s| s % 7 != 0).collect()
+        } else if run < days {
+            (0..days - run).collect()
+        } else {
+            Vec::new()
+        };
+        for start in starts {
+            let span = start..start + run + 1;
+            let cap: usize = agents
+                .iter()
+                .map(|&a| {
+                    let free_days: Vec<bool> = span.clone().map(|d| free(a, d)).collect();
+                    patterns::most_days(&free_days, run)
+                })
+                .sum();
+            lp.add_row(shifts_of(span, &|_| 1.0), -(cap as f64));
         }
     }
     lp
