@@ -52,8 +52,6 @@ async fn pg_admin() -> sqlx::PgConnection {
         .expect("PostgreSQL at KEFU_TEST_POSTGRES")
 }
 
-static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
 impl App {
     /// Starts a seeded server with the default settings.
     pub async fn start(backend: Backend) -> App {
@@ -71,8 +69,7 @@ impl App {
                 (Arc::new(repo), None)
             }
             Backend::Postgres => {
-                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let name = format!("kefu_web_test_{}_{n}", std::process::id());
+                let name = kefu_db::contract::unique_database_name("kefu_web_test", "app");
                 let mut admin = pg_admin().await;
                 sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut admin)
