@@ -324,8 +324,9 @@ def main() -> int:
                     help="kefu binary built before quality inspection (commit 6688e15), for part 2")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each contender in part 1, alternating; the median counts (default 3)")
-    ap.add_argument("--import-repeat", type=int, default=1,
-                    help="runs of each binary per line of part 2, alternating (default 1)")
+    ap.add_argument("--import-repeat", type=int, default=3,
+                    help="runs of each binary per line of part 2, alternating; the median counts "
+                         "(default 3: single imports move by 10 s on a shared host)")
     ap.add_argument("--processes", type=int, default=2,
                     help="worker processes of the baseline's inspection (default 2: kefu's 2 threads)")
     ap.add_argument("--skip-import", action="store_true", help="only part 1")

@@ -7,7 +7,7 @@
 /// QA projection in its transaction. `$dialect` is a path from the crate
 /// root (e.g. `crate::SqliteDialect`).
 ///
-/// The schema is each backend's migration `0100_qa.sql`.
+/// The schema is each backend's migrations `0100_qa.sql` and `0101_qa_slim.sql`.
 #[macro_export]
 macro_rules! sql_qa {
     ($repo:ident, $db:ty, $dialect:ty) => {
@@ -23,6 +23,13 @@ macro_rules! sql_qa {
             use $crate::qa_projection::{QaRows, RulesInForce};
 
             type Tx = ::sqlx::Transaction<'static, $db>;
+
+            /// The findings `f` with their sessions `s`, joined by the
+            /// findings' index `qa_findings_session`: a query by day or store
+            /// goes through the sessions' index `qa_sessions_day`, so that
+            /// an import writes no index of findings by day (migration 0101).
+            const FINDINGS_OF_SESSIONS: &str =
+                "qa_findings f JOIN qa_sessions s ON s.conv_id = f.conv_id AND s.start_ms = f.start_ms";
 
             /// Conversations per statement when rows are replaced.
             const CONVS_PER_STATEMENT: usize = 500;
@@ -142,18 +149,21 @@ macro_rules! sql_qa {
                 qb.push(")");
             }
 
-            /// Pushes the `WHERE` of a query on sessions (`s`) or findings
-            /// (`f`) joined with `stores st`.
+            /// Pushes the `WHERE` of a query on sessions `s` joined with
+            /// `stores st`, and on findings `f` when `t` is `"f"`. Days and
+            /// conversations are always the session's: findings have no index
+            /// of their own by day (`FINDINGS_OF_SESSIONS`); the agent is
+            /// `t`'s (a finding's agent is the one who wrote its message).
             fn push_filter<'q>(qb: &mut ::sqlx::QueryBuilder<'q, $db>, t: &str, q: &'q QaQuery, rule: bool) {
                 qb.push(" WHERE 1 = 1");
                 if let Some(from) = q.from {
-                    qb.push(format!(" AND {t}.day >= ")).push_bind(i64::from(from));
+                    qb.push(" AND s.day >= ").push_bind(i64::from(from));
                 }
                 if let Some(to) = q.to {
-                    qb.push(format!(" AND {t}.day <= ")).push_bind(i64::from(to));
+                    qb.push(" AND s.day <= ").push_bind(i64::from(to));
                 }
                 if let Some(c) = q.conversation {
-                    qb.push(format!(" AND {t}.conv_id = ")).push_bind(c);
+                    qb.push(" AND s.conv_id = ").push_bind(c);
                 }
                 if let Some(stores) = &q.stores {
                     push_in(qb, "st.code", stores);
@@ -407,11 +417,11 @@ macro_rules! sql_qa {
 
                 async fn qa_findings(&self, q: &QaQuery) -> Result<Vec<QaFinding>> {
                     use ::sqlx::Row as _;
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(format!(
                         "SELECT f.id, f.conv_id, f.start_ms, st.code, c.buyer, f.day, f.message_id, f.agent, f.rule, \
                          f.kind, f.severity, f.points, f.matched, f.span_start, f.span_end, f.version \
-                         FROM qa_findings f JOIN conversations c ON c.id = f.conv_id JOIN stores st ON st.id = f.store_id",
-                    );
+                         FROM {FINDINGS_OF_SESSIONS} JOIN conversations c ON c.id = f.conv_id JOIN stores st ON st.id = s.store_id"
+                    ));
                     push_filter(&mut qb, "f", q, true);
                     qb.push(" ORDER BY f.day, st.code, c.buyer, f.start_ms, f.id");
                     if let Some(limit) = q.limit {
@@ -500,7 +510,7 @@ macro_rules! sql_qa {
                     for k in &fk {
                         qb.push(format!("{k}, "));
                     }
-                    qb.push("COUNT(*) FROM qa_findings f JOIN stores st ON st.id = f.store_id");
+                    qb.push(format!("COUNT(*) FROM {FINDINGS_OF_SESSIONS} JOIN stores st ON st.id = s.store_id"));
                     push_filter(&mut qb, "f", q, false);
                     if !fk.is_empty() {
                         qb.push(format!(" GROUP BY {}", fk.join(", ")));
@@ -519,10 +529,10 @@ macro_rules! sql_qa {
                 }
 
                 async fn qa_finding_counts(&self, q: &QaQuery) -> Result<Vec<FindingCount>> {
-                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(
+                    let mut qb = ::sqlx::QueryBuilder::<$db>::new(format!(
                         "SELECT st.code, f.agent, f.day, f.rule, f.severity, COUNT(*) \
-                         FROM qa_findings f JOIN stores st ON st.id = f.store_id",
-                    );
+                         FROM {FINDINGS_OF_SESSIONS} JOIN stores st ON st.id = s.store_id",
+                    ));
                     push_filter(&mut qb, "f", q, true);
                     qb.push(" GROUP BY st.code, f.agent, f.day, f.rule, f.severity");
                     let rows: Vec<(String, Option<String>, i64, String, String, i64)> =

@@ -73,3 +73,43 @@ async fn a_rolled_back_first_import_keeps_the_conversation_index() {
     repo.close().await.unwrap();
     assert_eq!(conv_index(&path).await, (true, true, 16_384));
 }
+
+/// The query plan of findings by day as the QA store reads them
+/// (`FINDINGS_OF_SESSIONS` in `kefu-db/src/qa_sql.rs`), one line per step.
+async fn findings_by_day_plan(path: &std::path::Path) -> Vec<String> {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT st.code, f.rule, COUNT(*) FROM qa_findings f \
+         JOIN qa_sessions s ON s.conv_id = f.conv_id AND s.start_ms = f.start_ms \
+         JOIN stores st ON st.id = s.store_id \
+         WHERE s.day >= 20000 AND s.day <= 20006 GROUP BY st.code, f.rule",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    c.close().await.unwrap();
+    plan.into_iter().map(|(_, _, _, d)| d).collect()
+}
+
+#[tokio::test]
+async fn findings_by_day_go_through_the_sessions_day_index() {
+    // An import writes no index of findings by day (migration 0101): a
+    // query by day finds the sessions by theirs and the findings by session,
+    // scanning neither table.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kefu.db");
+    let repo = SqliteRepository::open(&path).await.unwrap();
+    let (m, o, r) = sample();
+    import(&repo, &m, &o, &r).await.unwrap();
+    repo.close().await.unwrap();
+    let plan = findings_by_day_plan(&path).await;
+    let uses = |table: &str, index: &str| {
+        plan.iter()
+            .any(|d| d.starts_with(&format!("SEARCH {table} ")) && d.contains(index))
+    };
+    assert!(uses("s", "qa_sessions_day"), "{plan:?}");
+    assert!(uses("f", "qa_findings_session"), "{plan:?}");
+    assert!(!plan.iter().any(|d| d.starts_with("SCAN")), "{plan:?}");
+}
