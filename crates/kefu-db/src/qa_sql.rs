@@ -16,20 +16,13 @@ macro_rules! sql_qa {
             use ::anyhow::{Result, bail};
             use ::std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
             use $crate::qa::{
-                Appeal, AppealQuery, Decision, FindingCount, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
+                FINDINGS_OF_SESSIONS, Appeal, AppealQuery, Decision, FindingCount, NewAppeal, NewReview, QaFinding, QaQuery, QaSession, QaSessionDetail, Reinspected, Review,
                 ReviewItem, RuleVersion, Sample, ScoreGrouping, ScoreTotals, Trial, TrialFinding,
             };
             use ::kefu_qa::review::ScoreItem;
             use $crate::qa_projection::{QaRows, RulesInForce};
 
             type Tx = ::sqlx::Transaction<'static, $db>;
-
-            /// The findings `f` with their sessions `s`, joined by the
-            /// findings' index `qa_findings_session`: a query by day or store
-            /// goes through the sessions' index `qa_sessions_day`, so that
-            /// an import writes no index of findings by day (migration 0101).
-            const FINDINGS_OF_SESSIONS: &str =
-                "qa_findings f JOIN qa_sessions s ON s.conv_id = f.conv_id AND s.start_ms = f.start_ms";
 
             /// Conversations per statement when rows are replaced.
             const CONVS_PER_STATEMENT: usize = 500;
@@ -150,11 +143,11 @@ macro_rules! sql_qa {
             }
 
             /// Pushes the `WHERE` of a query on sessions `s` joined with
-            /// `stores st`, and on findings `f` when `t` is `"f"`. Days and
-            /// conversations are always the session's: findings have no index
-            /// of their own by day (`FINDINGS_OF_SESSIONS`); the agent is
-            /// `t`'s (a finding's agent is the one who wrote its message).
-            fn push_filter<'q>(qb: &mut ::sqlx::QueryBuilder<'q, $db>, t: &str, q: &'q QaQuery, rule: bool) {
+            /// `stores st` (findings `f` join them: `FINDINGS_OF_SESSIONS`).
+            /// Days and conversations are always the session's; the agent is
+            /// that of `agent_of`, `s` or `f` (a finding's agent is the one
+            /// who wrote its message); `rule` filters `f.rule`.
+            fn push_filter<'q>(qb: &mut ::sqlx::QueryBuilder<'q, $db>, agent_of: &str, q: &'q QaQuery, rule: bool) {
                 qb.push(" WHERE 1 = 1");
                 if let Some(from) = q.from {
                     qb.push(" AND s.day >= ").push_bind(i64::from(from));
@@ -169,7 +162,7 @@ macro_rules! sql_qa {
                     push_in(qb, "st.code", stores);
                 }
                 if let Some(agents) = &q.agents {
-                    push_in(qb, &format!("{t}.agent"), agents);
+                    push_in(qb, &format!("{agent_of}.agent"), agents);
                 }
                 if rule && let Some(r) = &q.rule {
                     qb.push(" AND f.rule = ").push_bind(r.as_str());

@@ -4,6 +4,7 @@
 
 use kefu_db::Repository;
 use kefu_db::contract::{import, sample};
+use kefu_db::qa::FINDINGS_OF_SESSIONS;
 use kefu_db_sqlite::SqliteRepository;
 use sqlx::Connection;
 
@@ -74,21 +75,18 @@ async fn a_rolled_back_first_import_keeps_the_conversation_index() {
     assert_eq!(conv_index(&path).await, (true, true, 16_384));
 }
 
-/// The query plan of findings by day as the QA store reads them
-/// (`FINDINGS_OF_SESSIONS` in `kefu-db/src/qa_sql.rs`), one line per step.
+/// The query plan of findings by day and store as the QA store reads them
+/// (from [`FINDINGS_OF_SESSIONS`]), one line per step.
 async fn findings_by_day_plan(path: &std::path::Path) -> Vec<String> {
     let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
         .await
         .unwrap();
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-        "EXPLAIN QUERY PLAN SELECT st.code, f.rule, COUNT(*) FROM qa_findings f \
-         JOIN qa_sessions s ON s.conv_id = f.conv_id AND s.start_ms = f.start_ms \
+    let sql = format!(
+        "EXPLAIN QUERY PLAN SELECT st.code, f.rule, COUNT(*) FROM {FINDINGS_OF_SESSIONS} \
          JOIN stores st ON st.id = s.store_id \
-         WHERE s.day >= 20000 AND s.day <= 20006 GROUP BY st.code, f.rule",
-    )
-    .fetch_all(&mut c)
-    .await
-    .unwrap();
+         WHERE s.day >= 20000 AND s.day <= 20006 GROUP BY st.code, f.rule"
+    );
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&sql).fetch_all(&mut c).await.unwrap();
     c.close().await.unwrap();
     plan.into_iter().map(|(_, _, _, d)| d).collect()
 }
